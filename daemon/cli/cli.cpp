@@ -1,0 +1,160 @@
+#include "daemon/cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+
+#include "daemon/config/config.hpp"
+#include "daemon/db/embedded.hpp"
+#include "daemon/db/migrate.hpp"
+#include "daemon/db/pg.hpp"
+#include "daemon/log/log.hpp"
+#include "daemon/sched/poller.hpp"
+#include "parsers/feed/feed.hpp"
+
+namespace fw::cli {
+
+namespace {
+
+struct GlobalOptions {
+  std::string config_path = "config/feedwatch.yaml";
+  std::string log_level;  // empty: from the config
+};
+
+// The database a command works on: the configured server, or the embedded
+// cluster under state_dir, started for the command's lifetime.
+struct Database {
+  std::string conninfo;
+  std::unique_ptr<db::EmbeddedCluster> embedded;
+};
+
+Database open_database(const config::Config& config) {
+  Database d;
+  if (config.database_url) {
+    d.conninfo = *config.database_url;
+    return d;
+  }
+  spdlog::info("database=embedded state_dir={}", config.state_dir);
+  d.embedded = std::make_unique<db::EmbeddedCluster>(config.state_dir);
+  d.embedded->start();
+  d.conninfo = d.embedded->connection_string();
+  return d;
+}
+
+config::Config load_config(const GlobalOptions& g) {
+  config::Config c = config::load_file(g.config_path);
+  const std::string& level = g.log_level.empty() ? c.log_level : g.log_level;
+  if (!log::set_level(level)) spdlog::warn("unknown log level \"{}\", using info", level);
+  return c;
+}
+
+Result<std::string> read_input(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("cannot read " + path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+int cmd_check_config(const GlobalOptions& g) {
+  try {
+    config::Config c = config::load_file(g.config_path);
+    std::cout << config::summary(c) << "\n";
+    return 0;
+  } catch (const config::ConfigError& e) {
+    for (const auto& p : e.problems()) std::cerr << p << "\n";
+    return 1;
+  }
+}
+
+int cmd_migrate(const GlobalOptions& g) {
+  config::Config c = load_config(g);
+  Database d = open_database(c);
+  auto conn = db::Connection::open(d.conninfo);
+  if (!conn) {
+    spdlog::error("{}", conn.error().message);
+    return 1;
+  }
+  auto report = db::migrate(*conn);
+  if (!report) {
+    spdlog::error("migrate_failed error=\"{}\"", report.error().message);
+    return 1;
+  }
+  for (const auto& name : report->applied) spdlog::info("migration_applied name={}", name);
+  spdlog::info("schema_version={} applied={}", report->latest_version, report->applied.size());
+  return 0;
+}
+
+int cmd_poll(const GlobalOptions& g, bool forever) {
+  config::Config c = load_config(g);
+  Database d = open_database(c);
+  sched::Poller poller(std::move(c), sched::PollerOptions{d.conninfo});
+  return forever ? poller.run() : poller.once();
+}
+
+int cmd_parse_feed(const std::string& path, const std::string& base_url, const std::string& content_type) {
+  auto bytes = read_input(path);
+  if (!bytes) {
+    std::cerr << "feedwatch: " << bytes.error().message << "\n";
+    return 1;
+  }
+  auto parsed = feed::parse(*bytes, feed::ParseOptions{base_url, content_type});
+  if (!parsed) {
+    std::cerr << "feedwatch: " << parsed.error().message << "\n";
+    return 1;
+  }
+  std::cout << feed::to_json(*parsed) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  log::init("info");
+  CLI::App app{"feedwatch: watches news feeds, keeps every version of every article, alerts on topics"};
+  app.require_subcommand(1);
+  GlobalOptions g;
+  app.add_option("-c,--config", g.config_path, "configuration file")->capture_default_str();
+  app.add_option("--log-level", g.log_level, "trace|debug|info|warn|error (default: from the config)");
+
+  auto* run = app.add_subcommand("run", "run the daemon until SIGTERM/SIGINT");
+  auto* once = app.add_subcommand("once", "poll every feed now, then exit");
+  auto* migrate = app.add_subcommand("migrate", "apply the database migrations");
+  auto* check = app.add_subcommand("check-config", "validate the configuration");
+  auto* parse = app.add_subcommand("parse-feed", "print a feed document as JSON");
+  std::string input;
+  std::string base_url;
+  std::string content_type;
+  parse->add_option("FILE", input, "feed file, or - for standard input")->required();
+  parse->add_option("--base-url", base_url, "the document's URL, for relative links");
+  parse->add_option("--content-type", content_type, "the HTTP Content-Type it was served with");
+  for (auto* sub : {run, once, migrate, check}) {
+    sub->add_option("-c,--config", g.config_path, "configuration file");
+    sub->add_option("--log-level", g.log_level, "log level");
+  }
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (*check) return cmd_check_config(g);
+    if (*parse) return cmd_parse_feed(input, base_url, content_type);
+    if (*migrate) return cmd_migrate(g);
+    if (*once) return cmd_poll(g, false);
+    if (*run) return cmd_poll(g, true);
+  } catch (const config::ConfigError& e) {
+    for (const auto& p : e.problems()) spdlog::error("config: {}", p);
+    return 1;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace fw::cli

@@ -1,0 +1,105 @@
+// The daemon's configuration: loaded from YAML (DESIGN.md "Configuration"),
+// validated in full before use. Every problem is reported as
+// "FILE:LINE: key.path: what is wrong"; unknown keys are errors.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fw::config {
+
+using Seconds = std::chrono::seconds;
+
+struct PerHost {
+  int max_concurrent = 2;
+  Seconds min_delay{1};
+};
+
+struct Http {
+  std::string user_agent = "feedwatch/0.1 (+https://github.com/feedwatch/feedwatch)";
+  Seconds timeout{30};
+  Seconds connect_timeout{10};
+  std::int64_t max_body_bytes = 10 * 1024 * 1024;
+  int max_redirects = 5;
+  bool allow_private_networks = false;
+  PerHost per_host;
+};
+
+struct Backfill {
+  bool paged = false;
+  int max_pages = 50;
+};
+
+struct FeedConfig {
+  std::string name;
+  std::string url;
+  Seconds interval{15 * 60};
+  bool fetch_articles = true;
+  Backfill backfill;
+};
+
+struct SiteRule {
+  std::string host;
+  std::string body;                 // CSS selector
+  std::vector<std::string> remove;  // CSS selectors
+};
+
+struct Hook {
+  std::string name;
+  std::string url;
+  std::string secret_env;  // name of the environment variable holding the HMAC key
+  std::string format = "json";
+};
+
+struct Rule {
+  std::string name;
+  std::vector<std::string> events;  // new, edited, title_changed, removed, restored
+  std::vector<std::string> feeds;   // empty: every feed
+  std::vector<std::string> categories;
+  std::vector<std::string> any;
+  std::vector<std::string> all;
+  std::vector<std::string> none;
+  std::vector<std::string> hooks;
+};
+
+struct Config {
+  std::string path;                          // the file it was loaded from
+  std::optional<std::string> database_url;   // absent: embedded cluster under state_dir
+  std::string state_dir = "/var/lib/feedwatch";
+  std::string log_level = "info";
+  Http http;
+  std::vector<FeedConfig> feeds;
+  std::vector<SiteRule> sites;
+  std::vector<Seconds> recheck;              // gaps between re-fetches, from first sight
+  std::vector<Hook> hooks;
+  std::vector<Rule> rules;
+  std::optional<std::string> metrics_listen;  // host:port
+  std::optional<std::string> web_listen;      // host:port
+};
+
+// Thrown by load(); holds every problem found, one "FILE:LINE: key.path: message" each.
+class ConfigError : public std::runtime_error {
+public:
+  explicit ConfigError(std::vector<std::string> problems);
+  const std::vector<std::string>& problems() const { return m_problems; }
+
+private:
+  std::vector<std::string> m_problems;
+};
+
+// Loads and validates a config file. Throws ConfigError listing all problems.
+Config load_file(const std::string& path);
+// Same, from text; `name` is used as FILE in messages.
+Config load_string(const std::string& yaml, const std::string& name);
+
+// Parses "90s", "15m", "6h", "3d" (and combinations like "1h30m"); nullopt if malformed.
+std::optional<Seconds> parse_duration(const std::string& text);
+
+// One line for `check-config`: "config/feedwatch.yaml: ok: 1 feed, 1 site rule, ...".
+std::string summary(const Config& config);
+
+}  // namespace fw::config

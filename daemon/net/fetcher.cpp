@@ -1,0 +1,472 @@
+// libcurl's multi-socket API on a Boost.Asio io_context.
+//
+// How it fits together (libcurl's "multi_socket" documentation is the model):
+//  - CURLMOPT_SOCKETFUNCTION tells us, per socket, whether libcurl wants to
+//    read, write, both, or nothing any more (CURL_POLL_REMOVE). We wrap the fd
+//    in an asio::posix::stream_descriptor that never owns it (released, not
+//    closed: libcurl closes its own sockets) and keep one async_wait pending
+//    per wanted direction. Each wait, when it fires, calls
+//    curl_multi_socket_action for that fd and re-arms if libcurl still wants it.
+//    (Asio's async_wait re-polls readiness with EPOLL_CTL_MOD, so readiness that
+//    arrived before the wait was armed is not lost.)
+//  - CURLMOPT_TIMERFUNCTION asks for one timer; when it expires we call
+//    curl_multi_socket_action(CURL_SOCKET_TIMEOUT). libcurl may ask for a 0 ms
+//    timeout; we post it rather than calling libcurl re-entrantly.
+//  - After every action we drain curl_multi_info_read and complete finished
+//    transfers. Callbacks to the caller are posted, never run inside libcurl.
+//
+// Limits live here too: total and connect timeouts, a low-speed abort for
+// slow-drip servers, a redirect limit, a body cap counted on decoded bytes (a
+// gzip bomb costs one bounded failure), and the SSRF guard, which checks the
+// resolved address of every connection libcurl opens (CURLOPT_OPENSOCKETFUNCTION),
+// redirects and DNS re-resolution included.
+#include "daemon/net/fetcher.hpp"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstring>
+#include <map>
+#include <unordered_map>
+
+namespace fw::net {
+
+namespace asio = boost::asio;
+
+namespace {
+
+struct CurlMultiDeleter {
+  void operator()(CURLM* m) const { curl_multi_cleanup(m); }
+};
+struct CurlEasyDeleter {
+  void operator()(CURL* e) const { curl_easy_cleanup(e); }
+};
+struct CurlSlistDeleter {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+struct CurlShareDeleter {
+  void operator()(CURLSH* s) const { curl_share_cleanup(s); }
+};
+
+// libcurl's global init is not thread-safe and must happen once per process.
+void ensure_curl_global_init() {
+  static const bool k_done = [] {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    return true;
+  }();
+  (void)k_done;
+}
+
+std::string trim(std::string_view s) {
+  std::size_t b = 0;
+  std::size_t e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_private_v4(std::uint32_t a) {  // host byte order
+  auto in = [a](std::uint32_t net, int bits) {
+    std::uint32_t mask = bits == 0 ? 0 : ~std::uint32_t{0} << (32 - bits);
+    return (a & mask) == (net & mask);
+  };
+  return in(0x00000000, 8) ||    // 0.0.0.0/8 "this network"
+         in(0x0A000000, 8) ||    // 10/8
+         in(0x64400000, 10) ||   // 100.64/10 CGNAT
+         in(0x7F000000, 8) ||    // loopback
+         in(0xA9FE0000, 16) ||   // link-local, cloud metadata 169.254.169.254
+         in(0xAC100000, 12) ||   // 172.16/12
+         in(0xC0000000, 24) ||   // 192.0.0/24 IETF protocol assignments
+         in(0xC0A80000, 16) ||   // 192.168/16
+         in(0xC6120000, 15) ||   // 198.18/15 benchmarking
+         in(0xE0000000, 4) ||    // multicast
+         in(0xF0000000, 4);      // reserved, broadcast
+}
+
+bool is_private_v6(const unsigned char* b) {
+  static const unsigned char k_zero[16] = {};
+  if (std::memcmp(b, k_zero, 15) == 0 && (b[15] == 0 || b[15] == 1)) return true;  // :: and ::1
+  bool mapped = std::memcmp(b, k_zero, 10) == 0 && b[10] == 0xFF && b[11] == 0xFF;  // ::ffff:a.b.c.d
+  bool compat = std::memcmp(b, k_zero, 12) == 0;                                     // ::a.b.c.d
+  bool nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B;         // 64:ff9b::/96
+  if (mapped || compat || nat64) {
+    std::uint32_t v4 = (std::uint32_t{b[12]} << 24) | (std::uint32_t{b[13]} << 16) |
+                       (std::uint32_t{b[14]} << 8) | std::uint32_t{b[15]};
+    return is_private_v4(v4);
+  }
+  if ((b[0] & 0xFE) == 0xFC) return true;                  // fc00::/7 unique local
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;  // fe80::/10 link-local
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return true;  // fec0::/10 site-local (deprecated)
+  if (b[0] == 0xFF) return true;                           // multicast
+  return false;
+}
+
+}  // namespace
+
+bool is_private_address(const std::string& address) {
+  in_addr v4{};
+  if (inet_pton(AF_INET, address.c_str(), &v4) == 1) return is_private_v4(ntohl(v4.s_addr));
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, address.c_str(), &v6) == 1) return is_private_v6(v6.s6_addr);
+  return true;  // not an address we understand: refuse
+}
+
+struct Fetcher::Impl {
+  struct Transfer {
+    std::unique_ptr<CURL, CurlEasyDeleter> easy;
+    std::unique_ptr<curl_slist, CurlSlistDeleter> headers;
+    FetchCallback done;
+    Response response;
+    Impl* owner = nullptr;
+    bool too_large = false;
+    std::string refused;  // why the SSRF guard refused a connection
+    std::chrono::steady_clock::time_point started;
+    char errbuf[CURL_ERROR_SIZE] = {};
+  };
+
+  struct Socket {
+    explicit Socket(asio::io_context& io, curl_socket_t fd) : sd(io, fd) {}
+    asio::posix::stream_descriptor sd;
+    int wanted = 0;  // CURL_POLL_IN / OUT / INOUT
+    bool read_pending = false;
+    bool write_pending = false;
+    bool removed = false;
+  };
+
+  Impl(asio::io_context& io_, FetchOptions options_) : io(io_), options(std::move(options_)), timer(io_) {
+    ensure_curl_global_init();
+    multi.reset(curl_multi_init());
+    share.reset(curl_share_init());
+    // One process-wide cache for DNS answers, TLS sessions and connections, so
+    // polls of the same host reuse them.
+    curl_share_setopt(share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_multi_setopt(multi.get(), CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+    curl_multi_setopt(multi.get(), CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi.get(), CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+    curl_multi_setopt(multi.get(), CURLMOPT_TIMERDATA, this);
+    curl_multi_setopt(multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS, 4L);
+  }
+
+  ~Impl() {
+    // Easy handles must leave the multi before either is destroyed; their
+    // callbacks are dropped (the io_context is going away with us).
+    for (auto& [easy, t] : transfers) curl_multi_remove_handle(multi.get(), easy);
+    transfers.clear();
+    for (auto& [fd, s] : sockets) {
+      s->removed = true;
+      s->sd.cancel();
+      s->sd.release();
+    }
+    sockets.clear();
+  }
+
+  // --- libcurl callbacks -------------------------------------------------
+
+  static int on_socket(CURL* /*easy*/, curl_socket_t fd, int what, void* userp, void* /*socketp*/) {
+    auto* self = static_cast<Impl*>(userp);
+    if (what == CURL_POLL_REMOVE) {
+      self->remove_socket(fd);
+      return 0;
+    }
+    auto it = self->sockets.find(fd);
+    if (it == self->sockets.end()) {
+      it = self->sockets.emplace(fd, std::make_shared<Socket>(self->io, fd)).first;
+    }
+    it->second->wanted = what;
+    self->arm(fd, it->second);
+    return 0;
+  }
+
+  static int on_timer(CURLM* /*multi*/, long timeout_ms, void* userp) {
+    auto* self = static_cast<Impl*>(userp);
+    if (timeout_ms < 0) {
+      self->timer.cancel();
+      return 0;
+    }
+    self->timer.expires_after(std::chrono::milliseconds(timeout_ms));
+    self->timer.async_wait([self](const boost::system::error_code& ec) {
+      if (ec) return;  // cancelled or replaced
+      self->action(CURL_SOCKET_TIMEOUT, 0);
+    });
+    return 0;
+  }
+
+  static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    std::size_t bytes = size * n;
+    if (static_cast<std::int64_t>(t->response.body.size() + bytes) > t->owner->options.max_body_bytes) {
+      t->too_large = true;
+      return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+    }
+    t->response.body.append(data, bytes);
+    return bytes;
+  }
+
+  static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    std::string_view line(data, size * n);
+    if (line.rfind("HTTP/", 0) == 0) {
+      // A new response begins (after a redirect or a 100 Continue): forget the old headers.
+      t->response.etag.reset();
+      t->response.last_modified.reset();
+      t->response.retry_after.reset();
+      t->response.cache_control.reset();
+      return size * n;
+    }
+    std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) return size * n;
+    std::string_view name = line.substr(0, colon);
+    std::string value = trim(line.substr(colon + 1));
+    if (iequals(name, "ETag")) {
+      t->response.etag = value;
+    } else if (iequals(name, "Last-Modified")) {
+      t->response.last_modified = value;
+    } else if (iequals(name, "Retry-After")) {
+      t->response.retry_after = value;
+    } else if (iequals(name, "Cache-Control")) {
+      t->response.cache_control = value;
+    }
+    return size * n;
+  }
+
+  static curl_socket_t on_open_socket(void* userp, curlsocktype purpose, curl_sockaddr* address) {
+    auto* t = static_cast<Transfer*>(userp);
+    if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+    if (!t->owner->options.allow_private_networks) {
+      char text[INET6_ADDRSTRLEN] = {};
+      bool refuse = true;
+      if (address->family == AF_INET) {
+        sockaddr_in sin{};
+        std::memcpy(&sin, &address->addr, sizeof sin);
+        inet_ntop(AF_INET, &sin.sin_addr, text, sizeof text);
+        refuse = is_private_v4(ntohl(sin.sin_addr.s_addr));
+      } else if (address->family == AF_INET6) {
+        sockaddr_in6 sin6{};
+        std::memcpy(&sin6, &address->addr, sizeof sin6);
+        inet_ntop(AF_INET6, &sin6.sin6_addr, text, sizeof text);
+        refuse = is_private_v6(sin6.sin6_addr.s6_addr);
+      }
+      if (refuse) {
+        t->refused = std::string("address ") + text +
+                     " is private, loopback or link-local (set http.allow_private_networks to allow)";
+        return CURL_SOCKET_BAD;
+      }
+    }
+    return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  }
+
+  // --- the event loop side ----------------------------------------------
+
+  void arm(curl_socket_t fd, const std::shared_ptr<Socket>& s) {
+    if ((s->wanted & CURL_POLL_IN) && !s->read_pending) {
+      s->read_pending = true;
+      s->sd.async_wait(asio::posix::stream_descriptor::wait_read,
+                       [this, fd, weak = std::weak_ptr<Socket>(s)](const boost::system::error_code& ec) {
+                         auto sock = weak.lock();
+                         if (!sock) return;
+                         sock->read_pending = false;
+                         if (ec || sock->removed) return;
+                         action(fd, CURL_CSELECT_IN);
+                         rearm(fd, sock);
+                       });
+    }
+    if ((s->wanted & CURL_POLL_OUT) && !s->write_pending) {
+      s->write_pending = true;
+      s->sd.async_wait(asio::posix::stream_descriptor::wait_write,
+                       [this, fd, weak = std::weak_ptr<Socket>(s)](const boost::system::error_code& ec) {
+                         auto sock = weak.lock();
+                         if (!sock) return;
+                         sock->write_pending = false;
+                         if (ec || sock->removed) return;
+                         action(fd, CURL_CSELECT_OUT);
+                         rearm(fd, sock);
+                       });
+    }
+  }
+
+  // After an action, keep watching the socket if it is still the same one.
+  void rearm(curl_socket_t fd, const std::shared_ptr<Socket>& s) {
+    auto it = sockets.find(fd);
+    if (it != sockets.end() && it->second == s && !s->removed) arm(fd, s);
+  }
+
+  void remove_socket(curl_socket_t fd) {
+    auto it = sockets.find(fd);
+    if (it == sockets.end()) return;
+    std::shared_ptr<Socket> s = it->second;
+    sockets.erase(it);
+    s->removed = true;
+    boost::system::error_code ignored;
+    s->sd.cancel(ignored);
+    s->sd.release();  // libcurl owns and closes the fd
+  }
+
+  void action(curl_socket_t fd, int flags) {
+    int running = 0;
+    curl_multi_socket_action(multi.get(), fd, flags, &running);
+    drain();
+  }
+
+  void drain() {
+    int pending = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi.get(), &pending)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      CURL* easy = msg->easy_handle;
+      CURLcode code = msg->data.result;
+      auto it = transfers.find(easy);
+      if (it == transfers.end()) continue;
+      std::unique_ptr<Transfer> t = std::move(it->second);
+      transfers.erase(it);
+      curl_multi_remove_handle(multi.get(), easy);
+      finish(std::move(t), code);
+    }
+  }
+
+  void finish(std::unique_ptr<Transfer> t, CURLcode code) {
+    auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                         t->started);
+    FetchResult result;
+    if (code == CURLE_OK) {
+      Response& r = t->response;
+      curl_easy_getinfo(t->easy.get(), CURLINFO_RESPONSE_CODE, &r.status);
+      char* url = nullptr;
+      if (curl_easy_getinfo(t->easy.get(), CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url) r.effective_url = url;
+      char* type = nullptr;
+      if (curl_easy_getinfo(t->easy.get(), CURLINFO_CONTENT_TYPE, &type) == CURLE_OK && type) r.content_type = type;
+      r.elapsed = elapsed;
+      result = std::move(r);
+    } else {
+      FetchFailure f{FetchErrorKind::network, {}, elapsed};
+      std::string detail = t->errbuf[0] ? t->errbuf : curl_easy_strerror(code);
+      if (t->too_large) {
+        f.kind = FetchErrorKind::too_large;
+        f.message = "body larger than " + std::to_string(options.max_body_bytes) + " bytes (http.max_body_bytes)";
+      } else if (code == CURLE_FILESIZE_EXCEEDED) {
+        f.kind = FetchErrorKind::too_large;
+        f.message = "declared Content-Length over " + std::to_string(options.max_body_bytes) +
+                    " bytes (http.max_body_bytes)";
+      } else if (!t->refused.empty()) {
+        f.kind = FetchErrorKind::refused;
+        f.message = "refused: " + t->refused;
+      } else if (code == CURLE_OPERATION_TIMEDOUT) {
+        f.kind = FetchErrorKind::timeout;
+        f.message = "timed out: " + detail;
+      } else if (code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL) {
+        f.kind = FetchErrorKind::bad_url;
+        f.message = detail;
+      } else {
+        f.message = detail;
+      }
+      result = std::move(f);
+    }
+    // Deliver outside libcurl's call stack.
+    asio::post(io, [done = std::move(t->done), result = std::move(result)]() mutable { done(std::move(result)); });
+  }
+
+  void start(Request request, FetchCallback done) {
+    auto t = std::make_unique<Transfer>();
+    t->owner = this;
+    t->done = std::move(done);
+    t->started = std::chrono::steady_clock::now();
+    t->easy.reset(curl_easy_init());
+    CURL* e = t->easy.get();
+    curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(options.max_redirects));
+    curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()));
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body_bytes));
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_SHARE, share.get());
+    curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 24L * 3600L);  // the CA bundle is parsed once a day, not per connection
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Impl::on_open_socket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+
+    curl_slist* headers = nullptr;
+    headers = curl_slist_append(headers, "Accept: application/rss+xml, application/atom+xml, application/feed+json, "
+                                         "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5");
+    // RFC 9110 §13.1: send the validators exactly as the server gave them.
+    if (request.etag) headers = curl_slist_append(headers, ("If-None-Match: " + *request.etag).c_str());
+    if (request.last_modified) {
+      headers = curl_slist_append(headers, ("If-Modified-Since: " + *request.last_modified).c_str());
+    }
+    t->headers.reset(headers);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+
+    CURLMcode mc = curl_multi_add_handle(multi.get(), e);
+    if (mc != CURLM_OK) {
+      FetchFailure f{FetchErrorKind::network, std::string("cannot start transfer: ") + curl_multi_strerror(mc), {}};
+      asio::post(io, [done = std::move(t->done), f = std::move(f)]() mutable { done(std::move(f)); });
+      return;
+    }
+    transfers.emplace(e, std::move(t));
+  }
+
+  void cancel_all() {
+    std::vector<std::unique_ptr<Transfer>> aborted;
+    for (auto& [easy, t] : transfers) {
+      curl_multi_remove_handle(multi.get(), easy);
+      aborted.push_back(std::move(t));
+    }
+    transfers.clear();
+    for (auto& t : aborted) finish(std::move(t), CURLE_ABORTED_BY_CALLBACK);
+  }
+
+  asio::io_context& io;
+  FetchOptions options;
+  asio::steady_timer timer;
+  // Declared before `multi`, so destroyed after it: handles using the share go first.
+  std::unique_ptr<CURLSH, CurlShareDeleter> share;
+  std::unique_ptr<CURLM, CurlMultiDeleter> multi;
+  std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers;
+  std::map<curl_socket_t, std::shared_ptr<Socket>> sockets;
+};
+
+Fetcher::Fetcher(asio::io_context& io, FetchOptions options)
+    : m_impl(std::make_unique<Impl>(io, std::move(options))) {}
+
+Fetcher::~Fetcher() = default;
+
+void Fetcher::fetch(Request request, FetchCallback done) {
+  m_impl->start(std::move(request), std::move(done));
+}
+
+std::size_t Fetcher::in_flight() const {
+  return m_impl->transfers.size();
+}
+
+void Fetcher::cancel_all() {
+  m_impl->cancel_all();
+}
+
+}  // namespace fw::net

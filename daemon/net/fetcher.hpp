@@ -1,0 +1,94 @@
+// HTTP fetcher: libcurl's multi-socket API driven by a Boost.Asio io_context.
+// No thread per request and no blocking call: libcurl tells us which sockets to
+// watch and when to wake it (socket and timer callbacks); Asio waits for them.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "parsers/common/result.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace fw::net {
+
+struct FetchOptions {
+  std::string user_agent = "feedwatch/0.1";
+  std::chrono::milliseconds timeout{30000};
+  std::chrono::milliseconds connect_timeout{10000};
+  std::int64_t max_body_bytes = 10 * 1024 * 1024;  // applied after decompression
+  int max_redirects = 5;
+  // Refuse connections to loopback, private, link-local, multicast and
+  // unspecified addresses (checked on every resolved address, redirects included).
+  bool allow_private_networks = false;
+  // Abort when slower than `low_speed_bytes` per second for `low_speed_time`.
+  long low_speed_bytes = 64;
+  std::chrono::seconds low_speed_time{30};
+};
+
+struct Request {
+  std::string url;
+  std::optional<std::string> etag;           // sent as If-None-Match, verbatim
+  std::optional<std::string> last_modified;  // sent as If-Modified-Since, verbatim (RFC 9110 §13.1.3)
+};
+
+struct Response {
+  long status = 0;
+  std::string effective_url;  // after redirects
+  std::string content_type;
+  std::optional<std::string> etag;
+  std::optional<std::string> last_modified;
+  std::optional<std::string> retry_after;
+  std::optional<std::string> cache_control;
+  std::string body;           // decoded (gzip/deflate removed)
+  std::chrono::milliseconds elapsed{0};
+};
+
+enum class FetchErrorKind { network, timeout, too_large, refused, bad_url };
+
+// A failed fetch: no HTTP response could be had (or it broke a limit).
+struct FetchFailure {
+  FetchErrorKind kind;
+  std::string message;
+  std::chrono::milliseconds elapsed{0};
+};
+
+using FetchResult = std::variant<Response, FetchFailure>;
+using FetchCallback = std::function<void(FetchResult)>;
+
+class Fetcher {
+public:
+  Fetcher(boost::asio::io_context& io, FetchOptions options);
+  ~Fetcher();
+  Fetcher(const Fetcher&) = delete;
+  Fetcher& operator=(const Fetcher&) = delete;
+
+  // Starts a transfer; `done` is called exactly once, from the io_context, never
+  // from inside fetch() itself.
+  void fetch(Request request, FetchCallback done);
+
+  // Transfers started and not yet completed.
+  std::size_t in_flight() const;
+
+  // Aborts every transfer in flight; their callbacks run with a network error.
+  void cancel_all();
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+// True when `address` (numeric IPv4 or IPv6) must not be contacted unless
+// private networks are allowed: loopback, RFC 1918, CGNAT, link-local (cloud
+// metadata), multicast, unspecified, IPv6 ULA/link-local, IPv4-mapped forms of these.
+bool is_private_address(const std::string& address);
+
+}  // namespace fw::net

@@ -1,0 +1,292 @@
+#include "daemon/sched/poller.hpp"
+
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <random>
+
+#include "daemon/db/migrate.hpp"
+#include "daemon/db/pg.hpp"
+#include "daemon/log/log.hpp"
+#include "daemon/net/fetcher.hpp"
+#include "daemon/store/store.hpp"
+
+namespace fw::sched {
+
+namespace asio = boost::asio;
+using std::chrono::seconds;
+
+namespace {
+
+constexpr int k_max_parallel_polls = 64;
+constexpr seconds k_max_backoff{24 * 3600};
+constexpr seconds k_max_tick{30};
+
+net::FetchOptions fetch_options(const config::Http& http) {
+  net::FetchOptions o;
+  o.user_agent = http.user_agent;
+  o.timeout = http.timeout;
+  o.connect_timeout = http.connect_timeout;
+  o.max_body_bytes = http.max_body_bytes;
+  o.max_redirects = http.max_redirects;
+  o.allow_private_networks = http.allow_private_networks;
+  return o;
+}
+
+std::string make_owner_id() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+
+const char* outcome_of(net::FetchErrorKind kind) {
+  return kind == net::FetchErrorKind::refused ? "refused" : "network_error";
+}
+
+}  // namespace
+
+struct Poller::Impl {
+  Impl(config::Config config_, PollerOptions options_)
+      : config(std::move(config_)),
+        options(std::move(options_)),
+        fetcher(io, fetch_options(config.http)),
+        store(conn),
+        owner(make_owner_id()),
+        tick(io),
+        drain(io),
+        signals(io),
+        rng(std::random_device{}()) {
+    for (const auto& f : config.feeds) feed_names.push_back(f.name);
+  }
+
+  // Connects (or reconnects), applies migrations, syncs the configured feeds.
+  bool ensure_database() {
+    if (conn.ok()) return true;
+    auto c = db::Connection::open(options.conninfo);
+    if (!c) {
+      spdlog::error("database_unavailable error=\"{}\"", c.error().message);
+      return false;
+    }
+    conn = std::move(*c);
+    auto m = db::migrate(conn);
+    if (!m) {
+      spdlog::error("migrate_failed error=\"{}\"", m.error().message);
+      return false;
+    }
+    for (const auto& name : m->applied) spdlog::info("migration_applied name={}", name);
+    if (auto s = store.sync_feeds(config.feeds); !s) {
+      spdlog::error("sync_feeds_failed error=\"{}\"", s.error().message);
+      return false;
+    }
+    return true;
+  }
+
+  const config::FeedConfig* feed_config(const std::string& name) const {
+    for (const auto& f : config.feeds) {
+      if (f.name == name) return &f;
+    }
+    return nullptr;
+  }
+
+  // Exponential backoff with ±10 % jitter, from the feed's interval up to a day:
+  // never giving up for good.
+  seconds backoff(const store::FeedRow& feed, seconds interval) {
+    int exponent = std::min(feed.error_count, 16);
+    double base = static_cast<double>(std::max<std::int64_t>(interval.count(), 60)) * std::pow(2.0, exponent);
+    base = std::min(base, static_cast<double>(k_max_backoff.count()));
+    std::uniform_real_distribution<double> jitter(0.9, 1.1);
+    return seconds(static_cast<std::int64_t>(base * jitter(rng)));
+  }
+
+  void poll_due(bool all) {
+    if (stopping || feed_names.empty()) return;
+    if (!ensure_database()) return;
+    int room = k_max_parallel_polls - in_flight;
+    if (room <= 0) return;
+    seconds lease = config.http.timeout + seconds(120);
+    auto claimed = store.claim_feeds(owner, feed_names, all, room, lease);
+    if (!claimed) {
+      spdlog::error("claim_failed error=\"{}\"", claimed.error().message);
+      return;
+    }
+    for (store::FeedRow& feed : *claimed) start_poll(std::move(feed));
+  }
+
+  void start_poll(store::FeedRow feed) {
+    ++in_flight;
+    net::Request req{feed.url, feed.etag, feed.last_modified};
+    spdlog::debug("poll_start feed={} url={}", feed.name, feed.url);
+    fetcher.fetch(std::move(req), [this, feed = std::move(feed)](net::FetchResult result) {
+      handle(feed, std::move(result));
+      --in_flight;
+      if (stopping && in_flight == 0) io.stop();
+    });
+  }
+
+  void handle(const store::FeedRow& feed, net::FetchResult result) {
+    const config::FeedConfig* fc = feed_config(feed.name);
+    seconds interval = fc ? fc->interval : seconds(900);
+    store::PollRecord poll;
+    if (auto* failure = std::get_if<net::FetchFailure>(&result)) {
+      if (stopping) {
+        release_lease(feed);  // aborted by shutdown: not the feed's fault
+        return;
+      }
+      poll.outcome = outcome_of(failure->kind);
+      poll.error = failure->message;
+      poll.duration_ms = failure->elapsed.count();
+      poll.next_poll_in = backoff(feed, interval);
+      spdlog::warn("poll_failed feed={} url={} error=\"{}\" ms={} retry_in_s={}", feed.name, feed.url,
+                   failure->message, poll.duration_ms, poll.next_poll_in.count());
+      record(feed, poll);
+      return;
+    }
+    auto& response = std::get<net::Response>(result);
+    poll.status = response.status;
+    poll.bytes = static_cast<std::int64_t>(response.body.size());
+    poll.duration_ms = response.elapsed.count();
+    if (response.status == 304) {
+      poll.outcome = "not_modified";
+      poll.etag = response.etag;
+      poll.last_modified = response.last_modified;
+      poll.next_poll_in = interval;
+      spdlog::info("poll feed={} status=304 ms={}", feed.name, poll.duration_ms);
+      record(feed, poll);
+      return;
+    }
+    if (response.status < 200 || response.status >= 300) {
+      poll.outcome = "http_error";
+      poll.error = "HTTP " + std::to_string(response.status) + " from " + response.effective_url;
+      poll.next_poll_in = backoff(feed, interval);
+      spdlog::warn("poll_failed feed={} url={} status={} ms={} retry_in_s={}", feed.name, feed.url,
+                   response.status, poll.duration_ms, poll.next_poll_in.count());
+      record(feed, poll);
+      return;
+    }
+    feed::ParseOptions po{response.effective_url.empty() ? feed.url : response.effective_url,
+                          response.content_type};
+    auto parsed = feed::parse(response.body, po);
+    if (!parsed) {
+      poll.outcome = "parse_error";
+      poll.error = parsed.error().message;
+      poll.next_poll_in = backoff(feed, interval);
+      spdlog::warn("poll_failed feed={} url={} status={} error=\"{}\" retry_in_s={}", feed.name, feed.url,
+                   response.status, parsed.error().message, poll.next_poll_in.count());
+      record(feed, poll);
+      return;
+    }
+    for (const auto& w : parsed->warnings) spdlog::debug("feed_warning feed={} warning=\"{}\"", feed.name, w);
+    poll.outcome = "ok";
+    poll.etag = response.etag;
+    poll.last_modified = response.last_modified;
+    poll.next_poll_in = interval;
+    auto counts = store.record_feed(feed, poll, *parsed);
+    if (!counts) {
+      spdlog::error("store_failed feed={} error=\"{}\"", feed.name, counts.error().message);
+      return;  // the lease expires and the poll is retried
+    }
+    spdlog::info("poll feed={} status={} entries={} new={} changed={} unchanged={} bytes={} ms={}", feed.name,
+                 response.status, parsed->entries.size(), counts->new_articles, counts->new_versions,
+                 counts->unchanged, poll.bytes, poll.duration_ms);
+  }
+
+  void record(const store::FeedRow& feed, const store::PollRecord& poll) {
+    if (auto r = store.record_poll(feed, poll); !r) {
+      spdlog::error("store_failed feed={} error=\"{}\"", feed.name, r.error().message);
+    }
+  }
+
+  void release_lease(const store::FeedRow& feed) {
+    (void)conn.exec("UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
+                    {std::to_string(feed.id), owner});
+  }
+
+  void schedule_tick(seconds delay) {
+    tick.expires_after(delay);
+    tick.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping) return;
+      poll_due(false);
+      seconds next = k_max_tick;
+      if (conn.ok()) {
+        auto due = store.seconds_until_next_due(feed_names);
+        if (due && *due) next = std::clamp(seconds(**due), seconds(1), k_max_tick);
+      } else {
+        next = seconds(5);
+      }
+      sd_notify(0, "WATCHDOG=1");
+      schedule_tick(next);
+    });
+  }
+
+  void begin_stop(int signal_number) {
+    if (stopping) return;
+    stopping = true;
+    spdlog::info("stopping signal={} in_flight={}", signal_number, in_flight);
+    sd_notify(0, "STOPPING=1");
+    tick.cancel();
+    if (in_flight == 0) {
+      io.stop();
+      return;
+    }
+    drain.expires_after(options.drain_timeout);
+    drain.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      spdlog::warn("drain_timeout in_flight={}: aborting", in_flight);
+      fetcher.cancel_all();
+    });
+  }
+
+  config::Config config;
+  PollerOptions options;
+  asio::io_context io;
+  net::Fetcher fetcher;
+  db::Connection conn;
+  store::Store store;
+  std::string owner;
+  asio::steady_timer tick;
+  asio::steady_timer drain;
+  asio::signal_set signals;
+  std::mt19937_64 rng;
+  std::vector<std::string> feed_names;
+  int in_flight = 0;
+  bool stopping = false;
+};
+
+Poller::Poller(config::Config config, PollerOptions options)
+    : m_impl(std::make_unique<Impl>(std::move(config), std::move(options))) {}
+
+Poller::~Poller() = default;
+
+int Poller::once() {
+  Impl& s = *m_impl;
+  if (!s.ensure_database()) return 1;
+  s.poll_due(true);
+  while (s.in_flight > 0) s.io.run_one();
+  spdlog::info("once_done feeds={}", s.feed_names.size());
+  return 0;
+}
+
+int Poller::run() {
+  Impl& s = *m_impl;
+  s.signals.add(SIGTERM);
+  s.signals.add(SIGINT);
+  s.signals.async_wait([&s](const boost::system::error_code& ec, int sig) {
+    if (!ec) s.begin_stop(sig);
+  });
+  // Without the database nothing can be scheduled: keep trying, the server may be starting.
+  if (s.ensure_database()) {
+    spdlog::info("running feeds={} owner={}", s.feed_names.size(), s.owner);
+  }
+  sd_notify(0, "READY=1");
+  s.schedule_tick(seconds(0));
+  s.io.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace fw::sched

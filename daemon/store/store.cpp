@@ -1,0 +1,229 @@
+#include "daemon/store/store.hpp"
+
+#include "parsers/date/date.hpp"
+#include "parsers/text/normalize.hpp"
+
+namespace fw::store {
+
+namespace {
+
+db::Param opt_time(const std::optional<feed::UnixTime>& t) {
+  if (!t) return std::nullopt;
+  return date::format_iso8601(*t);
+}
+
+bool is_global_id(const std::string& id) {
+  for (const char* scheme : {"http://", "https://", "tag:", "urn:"}) {
+    if (id.rfind(scheme, 0) == 0) return true;
+  }
+  return false;
+}
+
+std::string host_of(const std::string& url) {
+  std::size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  std::size_t end = url.find_first_of("/?#", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+}  // namespace
+
+std::string article_key(const feed::Entry& entry, const std::string& feed_url) {
+  if (entry.id && !entry.id->empty()) {
+    return is_global_id(*entry.id) ? *entry.id : host_of(feed_url) + " " + *entry.id;
+  }
+  if (entry.link && !entry.link->empty()) return *entry.link;
+  return "sha256:" + text::sha256_hex(entry.title.value_or("") + "\n" + entry_body_text(entry));
+}
+
+std::string entry_body_text(const feed::Entry& entry) {
+  if (entry.content) return *entry.content;
+  if (entry.summary) return *entry.summary;
+  return {};
+}
+
+std::string to_pg_text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out.push_back(',');
+    out.push_back('"');
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  out.push_back('}');
+  return out;
+}
+
+Result<void> Store::sync_feeds(const std::vector<config::FeedConfig>& feeds) {
+  for (const config::FeedConfig& f : feeds) {
+    // A changed URL is a different resource: its validators no longer apply.
+    auto r = m_conn.exec(
+        "INSERT INTO feeds (name, url) VALUES ($1, $2) "
+        "ON CONFLICT (name) DO UPDATE SET url = EXCLUDED.url, etag = NULL, last_modified = NULL, "
+        "  next_poll_at = now() "
+        "WHERE feeds.url IS DISTINCT FROM EXCLUDED.url",
+        {f.name, f.url});
+    if (!r) return r.error();
+  }
+  return {};
+}
+
+Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner, const std::vector<std::string>& names,
+                                                bool all, int limit, std::chrono::seconds lease) {
+  auto r = m_conn.exec(
+      "UPDATE feeds SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::int) "
+      "WHERE id IN (SELECT id FROM feeds "
+      "             WHERE name = ANY($3::text[]) AND ($4::bool OR next_poll_at <= now()) "
+      "               AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1) "
+      "             ORDER BY next_poll_at LIMIT $5 FOR UPDATE SKIP LOCKED) "
+      "RETURNING id, name, url, etag, last_modified, error_count",
+      {owner, std::to_string(lease.count()), to_pg_text_array(names), all ? "true" : "false",
+       std::to_string(limit)});
+  if (!r) return r.error();
+  std::vector<FeedRow> rows;
+  for (int i = 0; i < r->size(); ++i) {
+    FeedRow f;
+    f.id = r->get_int(i, 0);
+    f.name = std::string(r->get(i, 1));
+    f.url = std::string(r->get(i, 2));
+    f.etag = r->get_opt(i, 3);
+    f.last_modified = r->get_opt(i, 4);
+    f.error_count = static_cast<int>(r->get_int(i, 5));
+    rows.push_back(std::move(f));
+  }
+  return rows;
+}
+
+Result<std::optional<std::int64_t>> Store::seconds_until_next_due(const std::vector<std::string>& names) {
+  auto r = m_conn.exec(
+      "SELECT ceil(greatest(0, extract(epoch FROM min(next_poll_at) - now())))::bigint "
+      "FROM feeds WHERE name = ANY($1::text[])",
+      {to_pg_text_array(names)});
+  if (!r) return r.error();
+  if (r->empty() || r->is_null(0, 0)) return std::optional<std::int64_t>{};
+  return std::optional<std::int64_t>{r->get_int(0, 0)};
+}
+
+Result<void> Store::store_entry(const FeedRow& feed, const feed::Entry& entry, StoreCounts& counts) {
+  const std::string key = article_key(entry, feed.url);
+  const std::string body = entry_body_text(entry);
+  const std::string title = entry.title.value_or("");
+  const std::string hash = text::version_hash(title, body);
+  std::string url = entry.link.value_or("");
+  if (url.empty() && entry.id && is_global_id(*entry.id) && entry.id->rfind("http", 0) == 0) url = *entry.id;
+  if (url.empty()) url = feed.url;
+
+  // The article row, locked so that concurrent polls of two feeds holding the
+  // same article serialize on it.
+  const char* k_select =
+      "SELECT a.id, a.version_count, v.text_sha256 FROM articles a "
+      "LEFT JOIN article_versions v ON v.id = a.current_version_id "
+      "WHERE a.article_key = $1 FOR UPDATE OF a";
+  auto found = m_conn.exec(k_select, {key});
+  if (!found) return found.error();
+  bool created = false;
+  if (found->empty()) {
+    auto ins = m_conn.exec(
+        "INSERT INTO articles (article_key, guid, url, title, author, categories, published_at, modified_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6::text[], $7::timestamptz, $8::timestamptz) "
+        "ON CONFLICT (article_key) DO NOTHING RETURNING id",
+        {key, entry.id, url, entry.title, entry.author, to_pg_text_array(entry.categories),
+         opt_time(entry.published), opt_time(entry.updated)});
+    if (!ins) return ins.error();
+    created = !ins->empty();
+    found = m_conn.exec(k_select, {key});
+    if (!found) return found.error();
+    if (found->empty()) return fail("article " + key + " vanished while being stored");
+  }
+  const std::string article_id(found->get(0, 0));
+  const std::int64_t version_count = found->get_int(0, 1);
+  const std::optional<std::string> current_hash = found->get_opt(0, 2);
+
+  auto link = m_conn.exec(
+      "INSERT INTO article_feeds (article_id, feed_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+      {article_id, std::to_string(feed.id)});
+  if (!link) return link.error();
+
+  if (current_hash && *current_hash == hash) {
+    ++counts.unchanged;
+    return {};  // seen again, same text: nothing to write
+  }
+
+  auto version = m_conn.exec(
+      "INSERT INTO article_versions (article_id, version, source, title, body_text, body_html, text_sha256) "
+      "VALUES ($1, $2, 'feed', $3, $4, $5, $6) RETURNING id",
+      {article_id, std::to_string(version_count + 1), entry.title, body, entry.content_html, hash});
+  if (!version) return version.error();
+  auto update = m_conn.exec(
+      "UPDATE articles SET current_version_id = $2, version_count = $3, title = $4, "
+      "  author = coalesce($5, author), categories = $6::text[], "
+      "  published_at = coalesce($7::timestamptz, published_at), "
+      "  modified_at = coalesce($8::timestamptz, modified_at), last_seen_at = now() "
+      "WHERE id = $1",
+      {article_id, std::string(version->get(0, 0)), std::to_string(version_count + 1), entry.title, entry.author,
+       to_pg_text_array(entry.categories), opt_time(entry.published), opt_time(entry.updated)});
+  if (!update) return update.error();
+  if (created || version_count == 0) {
+    ++counts.new_articles;
+  } else {
+    ++counts.new_versions;
+  }
+  return {};
+}
+
+Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll, const feed::Feed* parsed,
+                                     const StoreCounts& counts) {
+  const bool success = poll.outcome == "ok" || poll.outcome == "not_modified";
+  const std::string id = std::to_string(feed.id);
+  // RFC 9110 §13.2.2: keep the server's validators verbatim; a 304 may refresh them.
+  auto r = m_conn.exec(
+      "UPDATE feeds SET last_polled_at = now(), last_status = $2::int, "
+      "  next_poll_at = now() + make_interval(secs => $3::int), lease_owner = NULL, lease_until = NULL, "
+      "  etag = CASE WHEN $4::bool THEN coalesce($5, etag) ELSE etag END, "
+      "  last_modified = CASE WHEN $4::bool THEN coalesce($6, last_modified) ELSE last_modified END, "
+      "  last_success_at = CASE WHEN $4::bool THEN now() ELSE last_success_at END, "
+      "  error_count = CASE WHEN $4::bool THEN 0 ELSE error_count + 1 END, "
+      "  last_error = CASE WHEN $4::bool THEN NULL ELSE $7 END, "
+      "  title = coalesce($8, title), site_link = coalesce($9, site_link), "
+      "  last_new_article_at = CASE WHEN $10::int > 0 THEN now() ELSE last_new_article_at END "
+      "WHERE id = $1",
+      {id, poll.status ? db::Param(std::to_string(*poll.status)) : std::nullopt,
+       std::to_string(poll.next_poll_in.count()), success ? "true" : "false", poll.etag, poll.last_modified,
+       poll.error, parsed ? parsed->title : std::nullopt, parsed ? parsed->link : std::nullopt,
+       std::to_string(counts.new_articles)});
+  if (!r) return r.error();
+  auto log = m_conn.exec(
+      "INSERT INTO fetch_log (feed_id, url, started_at, duration_ms, status, outcome, bytes, new_entries, error) "
+      "VALUES ($1, $2, now() - $3::int * interval '1 millisecond', $3::int, $4::int, $5, $6, "
+      "        $7::int, $8)",
+      {id, feed.url, std::to_string(poll.duration_ms),
+       poll.status ? db::Param(std::to_string(*poll.status)) : std::nullopt, poll.outcome,
+       std::to_string(poll.bytes), parsed ? db::Param(std::to_string(counts.new_articles)) : std::nullopt,
+       poll.error});
+  if (!log) return log.error();
+  return {};
+}
+
+Result<StoreCounts> Store::record_feed(const FeedRow& feed, const PollRecord& poll, const feed::Feed& parsed) {
+  StoreCounts counts;
+  db::Transaction tx(m_conn);
+  if (!tx.begun()) return tx.begin_error();
+  for (const feed::Entry& entry : parsed.entries) {
+    if (auto r = store_entry(feed, entry, counts); !r) return r.error();
+  }
+  if (auto r = write_poll_state(feed, poll, &parsed, counts); !r) return r.error();
+  if (auto r = tx.commit(); !r) return r.error();
+  return counts;
+}
+
+Result<void> Store::record_poll(const FeedRow& feed, const PollRecord& poll) {
+  db::Transaction tx(m_conn);
+  if (!tx.begun()) return tx.begin_error();
+  if (auto r = write_poll_state(feed, poll, nullptr, StoreCounts{}); !r) return r.error();
+  return tx.commit();
+}
+
+}  // namespace fw::store

@@ -1,0 +1,86 @@
+// The store: every database write of the polling pipeline. One feed poll is one
+// transaction: the feed's state, its fetch_log row, and every article and
+// version it produced commit together or not at all.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/config/config.hpp"
+#include "daemon/db/pg.hpp"
+#include "parsers/feed/feed.hpp"
+
+namespace fw::store {
+
+struct FeedRow {
+  std::int64_t id = 0;
+  std::string name;
+  std::string url;
+  std::optional<std::string> etag;
+  std::optional<std::string> last_modified;
+  int error_count = 0;
+};
+
+// What one poll brought back, as the store records it.
+struct PollRecord {
+  std::optional<long> status;       // HTTP status; nullopt when there was no response
+  std::string outcome;              // ok | not_modified | http_error | network_error | parse_error | refused
+  std::optional<std::string> error;
+  std::int64_t bytes = 0;
+  std::int64_t duration_ms = 0;
+  std::optional<std::string> etag;           // validators of a 200 or 304 response
+  std::optional<std::string> last_modified;
+  std::chrono::seconds next_poll_in{0};
+};
+
+struct StoreCounts {
+  int new_articles = 0;
+  int new_versions = 0;  // versions of articles already known (edits seen in the feed)
+  int unchanged = 0;
+};
+
+// The stable identity of an entry across polls and feeds: its guid/id (scoped by
+// the feed's host unless it is already a global URI), else its link, else a hash
+// of its title and content.
+std::string article_key(const feed::Entry& entry, const std::string& feed_url);
+
+// The plain text stored for an entry's version: its full content, else its summary.
+std::string entry_body_text(const feed::Entry& entry);
+
+class Store {
+public:
+  explicit Store(db::Connection& conn) : m_conn(conn) {}
+
+  // Makes the feeds table match the config: inserts new feeds, updates changed
+  // URLs (forgetting their validators). Feeds no longer configured are left as they are.
+  Result<void> sync_feeds(const std::vector<config::FeedConfig>& feeds);
+
+  // Claims feeds among `names` that are due (or all of them when `all`) and not
+  // leased by another daemon, with a lease of `lease`. SKIP LOCKED: several
+  // daemons never claim the same feed.
+  Result<std::vector<FeedRow>> claim_feeds(const std::string& owner, const std::vector<std::string>& names,
+                                           bool all, int limit, std::chrono::seconds lease);
+
+  // Seconds until the earliest configured feed is due (0 when one is due now).
+  Result<std::optional<std::int64_t>> seconds_until_next_due(const std::vector<std::string>& names);
+
+  // A successful poll with a parsed feed: articles, versions, feed state, log.
+  Result<StoreCounts> record_feed(const FeedRow& feed, const PollRecord& poll, const feed::Feed& parsed);
+  // A poll that stored no entries (304, HTTP error, network or parse failure).
+  Result<void> record_poll(const FeedRow& feed, const PollRecord& poll);
+
+private:
+  Result<void> write_poll_state(const FeedRow& feed, const PollRecord& poll, const feed::Feed* parsed,
+                                const StoreCounts& counts);
+  Result<void> store_entry(const FeedRow& feed, const feed::Entry& entry, StoreCounts& counts);
+
+  db::Connection& m_conn;
+};
+
+// "{a,b}" in PostgreSQL's array input syntax, every element quoted and escaped.
+std::string to_pg_text_array(const std::vector<std::string>& items);
+
+}  // namespace fw::store

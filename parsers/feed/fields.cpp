@@ -1,0 +1,170 @@
+// Value conversions that every format parser applies the same way
+// (FEED-JSON.md "Text", "Dates", "author", "categories", "language").
+#include <algorithm>
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/date/date.hpp"
+#include "parsers/feed/detail.hpp"
+#include "parsers/text/text.hpp"
+
+namespace fw::feed::detail {
+namespace {
+
+std::optional<std::string> non_empty(std::string s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+// The elements that an escaped-HTML title may use: ordinary content elements,
+// nothing executable or structural (feedparser's "acceptable elements").
+constexpr auto k_html_elements = std::to_array<std::string_view>(
+    {"a",        "abbr",     "acronym",    "address",  "area",     "article",  "aside",    "audio",
+     "b",        "big",      "blockquote", "br",       "button",   "canvas",   "caption",  "center",
+     "cite",     "code",     "col",        "colgroup", "command",  "datagrid", "datalist", "dd",
+     "del",      "details",  "dfn",        "dialog",   "dir",      "div",      "dl",       "dt",
+     "em",       "fieldset", "figcaption", "figure",   "font",     "footer",   "form",     "h1",
+     "h2",       "h3",       "h4",         "h5",       "h6",       "header",   "hr",       "i",
+     "img",      "input",    "ins",        "kbd",      "keygen",   "label",    "legend",   "li",
+     "m",        "map",      "menu",       "meter",    "multicol", "nav",      "nextid",   "noscript",
+     "ol",       "optgroup", "option",     "output",   "p",        "pre",      "progress", "q",
+     "s",        "samp",     "section",    "select",   "small",    "sound",    "source",   "spacer",
+     "span",     "strike",   "strong",     "sub",      "sup",      "table",    "tbody",    "td",
+     "textarea", "tfoot",    "th",         "thead",    "time",     "tr",       "tt",       "u",
+     "ul",       "var",      "video"});
+
+bool is_html_element(std::string_view name) {
+  const std::string lower = ascii_lower(name);
+  return std::find(k_html_elements.begin(), k_html_elements.end(), lower) != k_html_elements.end();
+}
+
+}  // namespace
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return s.substr(first, last - first + 1);
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::optional<std::string> plain_text(std::string_view text) {
+  return non_empty(fw::text::collapse_whitespace(text));
+}
+
+std::optional<std::string> html_text(std::string_view html) {
+  return non_empty(fw::text::html_to_text(html));
+}
+
+std::optional<std::string> maybe_html_text(std::string_view text) {
+  return looks_like_html(text) ? html_text(text) : plain_text(text);
+}
+
+bool looks_like_html(std::string_view s) {
+  bool close_tag = false;
+  bool reference = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '<') {
+      std::size_t j = i + 1;
+      const bool closing = j < s.size() && s[j] == '/';
+      if (closing) ++j;
+      const std::size_t name_start = j;
+      while (j < s.size() && is_word_char(s[j])) ++j;
+      if (j == name_start) continue;  // "a < b": not a tag
+      if (!is_html_element(s.substr(name_start, j - name_start))) return false;
+      if (closing && j < s.size() && s[j] == '>') close_tag = true;
+    } else if (s[i] == '&') {
+      std::size_t j = i + 1;
+      const bool numeric = j < s.size() && s[j] == '#';
+      if (numeric) ++j;
+      const std::size_t name_start = j;
+      while (j < s.size() && is_word_char(s[j])) ++j;
+      if (j == name_start || j >= s.size() || s[j] != ';') continue;
+      reference = true;
+      if (!numeric) {
+        const std::string ref(s.substr(i, j + 1 - i));
+        if (fw::text::decode_entities(ref) == ref) return false;  // not an HTML entity
+      }
+    }
+  }
+  return close_tag || reference;
+}
+
+std::optional<UnixTime> parse_date(std::string_view text, std::string_view what,
+                                   std::vector<std::string>& warnings) {
+  const std::string_view trimmed = trim(text);
+  if (trimmed.empty()) return std::nullopt;
+  std::optional<UnixTime> time = fw::date::parse(trimmed);
+  if (!time)
+    warnings.push_back("date: unparsable " + std::string(what) + " \"" + std::string(trimmed) + "\"");
+  return time;
+}
+
+std::optional<std::string> normalize_language(std::string_view language) {
+  std::string out = ascii_lower(trim(language));
+  std::replace(out.begin(), out.end(), '_', '-');
+  return non_empty(std::move(out));
+}
+
+std::optional<std::string> person_name(std::string_view text) {
+  std::optional<std::string> collapsed = plain_text(text);
+  if (!collapsed) return std::nullopt;
+  const std::string& s = *collapsed;
+  // "email (Name)" (RSS 2.0 <author>, RFC 822 comment form).
+  const auto open = s.find('(');
+  if (open != std::string::npos && s.back() == ')') {
+    const std::string_view email = trim(std::string_view(s).substr(0, open));
+    const std::string_view name = trim(std::string_view(s).substr(open + 1, s.size() - open - 2));
+    if (email.find('@') != std::string_view::npos && email.find(' ') == std::string_view::npos) {
+      return name.empty() ? std::string(email) : std::string(name);
+    }
+  }
+  // "Name <email>" (RFC 5322 name-addr).
+  const auto lt = s.find('<');
+  if (lt != std::string::npos && s.back() == '>') {
+    const std::string_view email = trim(std::string_view(s).substr(lt + 1, s.size() - lt - 2));
+    const std::string_view name = trim(std::string_view(s).substr(0, lt));
+    if (email.find('@') != std::string_view::npos) {
+      return name.empty() ? std::string(email) : std::string(name);
+    }
+  }
+  return collapsed;
+}
+
+void add_category(std::vector<std::string>& categories, std::string_view term) {
+  std::optional<std::string> text = maybe_html_text(term);
+  if (!text) return;
+  if (std::find(categories.begin(), categories.end(), *text) != categories.end()) return;
+  categories.push_back(std::move(*text));
+}
+
+std::optional<std::int64_t> parse_length(std::string_view text) {
+  const std::string_view digits = trim(text);
+  if (digits.empty() || digits.size() > 18) return std::nullopt;
+  std::int64_t value = 0;
+  for (const char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+void default_summary(Entry& entry, bool has_summary_element) {
+  if (!has_summary_element) entry.summary = entry.content;
+}
+
+}  // namespace fw::feed::detail

@@ -1,0 +1,31 @@
+// Text utilities shared by the feed parser and the article pipeline.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace fw::text {
+
+// HTML fragment -> plain text: entities decoded (HTML5 names), tags and comments
+// removed, <script>/<style> content dropped, block boundaries and <br> as
+// whitespace, whitespace collapsed to single spaces, trimmed.
+std::string html_to_text(std::string_view html);
+
+// Decodes character references and the HTML5 named entities (&amp; &nbsp; &eacute; ...).
+std::string decode_entities(std::string_view s);
+
+// Collapses runs of Unicode/ASCII whitespace to one space and trims both ends.
+std::string collapse_whitespace(std::string_view s);
+
+// Replaces invalid UTF-8 sequences with U+FFFD.
+std::string sanitize_utf8(std::string_view s);
+
+// Length of the well-formed UTF-8 sequence (RFC 3629) that starts at s[i], or 0
+// when the bytes there are not one (also when i is past the end).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+
+// Whether `s` is entirely well-formed UTF-8.
+bool is_valid_utf8(std::string_view s);
+
+}  // namespace fw::text
