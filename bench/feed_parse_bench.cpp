@@ -12,13 +12,15 @@
 namespace {
 
 std::string load_fixture() {
-  std::ifstream in(std::string(FW_SOURCE_DIR) + "/tests/fixtures/feeds/cbbc-tech-companies.xml", std::ios::binary);
+  std::ifstream in(std::string(FW_SOURCE_DIR) + "/tests/fixtures/feeds/cbbc-tech-companies.xml",
+                   std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 void BM_ParseRss2(benchmark::State& state) {
   const std::string bytes = load_fixture();
-  fw::feed::ParseOptions options{"https://focus.cbbc.org/tag/tech-companies/feed/", "application/rss+xml; charset=UTF-8"};
+  fw::feed::ParseOptions options{"https://focus.cbbc.org/tag/tech-companies/feed/",
+                                 "application/rss+xml; charset=UTF-8"};
   for (auto _ : state) {
     auto feed = fw::feed::parse(bytes, options);
     benchmark::DoNotOptimize(feed);

@@ -20,7 +20,7 @@ struct PerHost {
 };
 
 struct Http {
-  std::string user_agent = "feedwatch/0.1 (+https://github.com/feedwatch/feedwatch)";
+  std::string user_agent = "feedwatch/0.1 (+https://example.org/contact)";
   Seconds timeout{30};
   Seconds connect_timeout{10};
   std::int64_t max_body_bytes = 10 * 1024 * 1024;
@@ -67,14 +67,14 @@ struct Rule {
 };
 
 struct Config {
-  std::string path;                          // the file it was loaded from
-  std::optional<std::string> database_url;   // absent: embedded cluster under state_dir
+  std::string path;                         // the file it was loaded from
+  std::optional<std::string> database_url;  // absent: embedded cluster under state_dir
   std::string state_dir = "/var/lib/feedwatch";
   std::string log_level = "info";
   Http http;
   std::vector<FeedConfig> feeds;
   std::vector<SiteRule> sites;
-  std::vector<Seconds> recheck;              // gaps between re-fetches, from first sight
+  std::vector<Seconds> recheck;  // gaps between re-fetches, from first sight
   std::vector<Hook> hooks;
   std::vector<Rule> rules;
   std::optional<std::string> metrics_listen;  // host:port
@@ -83,11 +83,11 @@ struct Config {
 
 // Thrown by load(); holds every problem found, one "FILE:LINE: key.path: message" each.
 class ConfigError : public std::runtime_error {
-public:
+ public:
   explicit ConfigError(std::vector<std::string> problems);
   const std::vector<std::string>& problems() const { return m_problems; }
 
-private:
+ private:
   std::vector<std::string> m_problems;
 };
 

@@ -11,7 +11,7 @@
 namespace fw::db {
 
 class EmbeddedCluster {
-public:
+ public:
   // `state_dir` holds the cluster in `<state_dir>/postgresql/`.
   explicit EmbeddedCluster(std::string state_dir);
   ~EmbeddedCluster();  // stops the cluster if this object started it
@@ -30,7 +30,7 @@ public:
   const std::string& data_dir() const { return m_data_dir; }
   bool started_by_us() const { return m_started_by_us; }
 
-private:
+ private:
   std::string m_state_dir;
   std::string m_data_dir;
   std::string m_socket_dir;

@@ -27,7 +27,8 @@ Result<Connection> Connection::open(const std::string& conninfo) {
     return fail("cannot connect to PostgreSQL: " + msg);
   }
   // Quiet NOTICEs (e.g. "relation already exists, skipping") that libpq prints to stderr.
-  PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      raw, [](void*, const char*) {}, nullptr);
   return conn;
 }
 

@@ -28,7 +28,7 @@ struct PGresultDeleter {
 using Param = std::optional<std::string>;
 
 class Rows {
-public:
+ public:
   Rows() = default;
   explicit Rows(PGresult* r) : m_result(r) {}
   int size() const { return m_result ? PQntuples(m_result.get()) : 0; }
@@ -45,7 +45,7 @@ public:
   std::int64_t get_int(int row, int col) const;
   int affected() const;
 
-private:
+ private:
   std::unique_ptr<PGresult, PGresultDeleter> m_result;
 };
 
@@ -55,7 +55,7 @@ struct DbError {
 };
 
 class Connection {
-public:
+ public:
   // Connects with a libpq connection string or URL; error message on failure.
   static Result<Connection> open(const std::string& conninfo);
 
@@ -74,7 +74,7 @@ public:
   // Re-establishes a broken connection (after a server restart).
   bool reset();
 
-private:
+ private:
   explicit Connection(PGconn* c) : m_conn(c) {}
   Result<Rows> check(PGresult* r);
 
@@ -84,7 +84,7 @@ private:
 
 // BEGIN ... COMMIT with ROLLBACK on scope exit unless committed.
 class Transaction {
-public:
+ public:
   explicit Transaction(Connection& conn);
   ~Transaction();
   Transaction(const Transaction&) = delete;
@@ -93,7 +93,7 @@ public:
   const Error& begin_error() const { return m_begin_error; }
   Result<void> commit();
 
-private:
+ private:
   Connection& m_conn;
   bool m_begun = false;
   bool m_done = false;

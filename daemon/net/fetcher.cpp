@@ -28,8 +28,8 @@
 #include <sys/socket.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstring>
 #include <map>
@@ -86,25 +86,25 @@ bool is_private_v4(std::uint32_t a) {  // host byte order
     std::uint32_t mask = bits == 0 ? 0 : ~std::uint32_t{0} << (32 - bits);
     return (a & mask) == (net & mask);
   };
-  return in(0x00000000, 8) ||    // 0.0.0.0/8 "this network"
-         in(0x0A000000, 8) ||    // 10/8
-         in(0x64400000, 10) ||   // 100.64/10 CGNAT
-         in(0x7F000000, 8) ||    // loopback
-         in(0xA9FE0000, 16) ||   // link-local, cloud metadata 169.254.169.254
-         in(0xAC100000, 12) ||   // 172.16/12
-         in(0xC0000000, 24) ||   // 192.0.0/24 IETF protocol assignments
-         in(0xC0A80000, 16) ||   // 192.168/16
-         in(0xC6120000, 15) ||   // 198.18/15 benchmarking
-         in(0xE0000000, 4) ||    // multicast
-         in(0xF0000000, 4);      // reserved, broadcast
+  return in(0x00000000, 8) ||   // 0.0.0.0/8 "this network"
+         in(0x0A000000, 8) ||   // 10/8
+         in(0x64400000, 10) ||  // 100.64/10 CGNAT
+         in(0x7F000000, 8) ||   // loopback
+         in(0xA9FE0000, 16) ||  // link-local, cloud metadata 169.254.169.254
+         in(0xAC100000, 12) ||  // 172.16/12
+         in(0xC0000000, 24) ||  // 192.0.0/24 IETF protocol assignments
+         in(0xC0A80000, 16) ||  // 192.168/16
+         in(0xC6120000, 15) ||  // 198.18/15 benchmarking
+         in(0xE0000000, 4) ||   // multicast
+         in(0xF0000000, 4);     // reserved, broadcast
 }
 
 bool is_private_v6(const unsigned char* b) {
   static const unsigned char k_zero[16] = {};
-  if (std::memcmp(b, k_zero, 15) == 0 && (b[15] == 0 || b[15] == 1)) return true;  // :: and ::1
+  if (std::memcmp(b, k_zero, 15) == 0 && (b[15] == 0 || b[15] == 1)) return true;   // :: and ::1
   bool mapped = std::memcmp(b, k_zero, 10) == 0 && b[10] == 0xFF && b[11] == 0xFF;  // ::ffff:a.b.c.d
-  bool compat = std::memcmp(b, k_zero, 12) == 0;                                     // ::a.b.c.d
-  bool nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B;         // 64:ff9b::/96
+  bool compat = std::memcmp(b, k_zero, 12) == 0;                                    // ::a.b.c.d
+  bool nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B;        // 64:ff9b::/96
   if (mapped || compat || nat64) {
     std::uint32_t v4 = (std::uint32_t{b[12]} << 24) | (std::uint32_t{b[13]} << 16) |
                        (std::uint32_t{b[14]} << 8) | std::uint32_t{b[15]};
@@ -341,16 +341,18 @@ struct Fetcher::Impl {
   }
 
   void finish(std::unique_ptr<Transfer> t, CURLcode code) {
-    auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                         t->started);
+    auto elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t->started);
     FetchResult result;
     if (code == CURLE_OK) {
       Response& r = t->response;
       curl_easy_getinfo(t->easy.get(), CURLINFO_RESPONSE_CODE, &r.status);
       char* url = nullptr;
-      if (curl_easy_getinfo(t->easy.get(), CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url) r.effective_url = url;
+      if (curl_easy_getinfo(t->easy.get(), CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url)
+        r.effective_url = url;
       char* type = nullptr;
-      if (curl_easy_getinfo(t->easy.get(), CURLINFO_CONTENT_TYPE, &type) == CURLE_OK && type) r.content_type = type;
+      if (curl_easy_getinfo(t->easy.get(), CURLINFO_CONTENT_TYPE, &type) == CURLE_OK && type)
+        r.content_type = type;
       r.elapsed = elapsed;
       result = std::move(r);
     } else {
@@ -358,7 +360,8 @@ struct Fetcher::Impl {
       std::string detail = t->errbuf[0] ? t->errbuf : curl_easy_strerror(code);
       if (t->too_large) {
         f.kind = FetchErrorKind::too_large;
-        f.message = "body larger than " + std::to_string(options.max_body_bytes) + " bytes (http.max_body_bytes)";
+        f.message =
+            "body larger than " + std::to_string(options.max_body_bytes) + " bytes (http.max_body_bytes)";
       } else if (code == CURLE_FILESIZE_EXCEEDED) {
         f.kind = FetchErrorKind::too_large;
         f.message = "declared Content-Length over " + std::to_string(options.max_body_bytes) +
@@ -378,7 +381,8 @@ struct Fetcher::Impl {
       result = std::move(f);
     }
     // Deliver outside libcurl's call stack.
-    asio::post(io, [done = std::move(t->done), result = std::move(result)]() mutable { done(std::move(result)); });
+    asio::post(
+        io, [done = std::move(t->done), result = std::move(result)]() mutable { done(std::move(result)); });
   }
 
   void start(Request request, FetchCallback done) {
@@ -402,7 +406,8 @@ struct Fetcher::Impl {
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body_bytes));
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_SHARE, share.get());
-    curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 24L * 3600L);  // the CA bundle is parsed once a day, not per connection
+    curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT,
+                     24L * 3600L);  // the CA bundle is parsed once a day, not per connection
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
@@ -413,8 +418,9 @@ struct Fetcher::Impl {
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
 
     curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Accept: application/rss+xml, application/atom+xml, application/feed+json, "
-                                         "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5");
+    headers = curl_slist_append(headers,
+                                "Accept: application/rss+xml, application/atom+xml, application/feed+json, "
+                                "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5");
     // RFC 9110 §13.1: send the validators exactly as the server gave them.
     if (request.etag) headers = curl_slist_append(headers, ("If-None-Match: " + *request.etag).c_str());
     if (request.last_modified) {
@@ -425,7 +431,8 @@ struct Fetcher::Impl {
 
     CURLMcode mc = curl_multi_add_handle(multi.get(), e);
     if (mc != CURLM_OK) {
-      FetchFailure f{FetchErrorKind::network, std::string("cannot start transfer: ") + curl_multi_strerror(mc), {}};
+      FetchFailure f{
+          FetchErrorKind::network, std::string("cannot start transfer: ") + curl_multi_strerror(mc), {}};
       asio::post(io, [done = std::move(t->done), f = std::move(f)]() mutable { done(std::move(f)); });
       return;
     }

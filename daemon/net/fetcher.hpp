@@ -48,7 +48,7 @@ struct Response {
   std::optional<std::string> last_modified;
   std::optional<std::string> retry_after;
   std::optional<std::string> cache_control;
-  std::string body;           // decoded (gzip/deflate removed)
+  std::string body;  // decoded (gzip/deflate removed)
   std::chrono::milliseconds elapsed{0};
 };
 
@@ -65,7 +65,7 @@ using FetchResult = std::variant<Response, FetchFailure>;
 using FetchCallback = std::function<void(FetchResult)>;
 
 class Fetcher {
-public:
+ public:
   Fetcher(boost::asio::io_context& io, FetchOptions options);
   ~Fetcher();
   Fetcher(const Fetcher&) = delete;
@@ -81,7 +81,7 @@ public:
   // Aborts every transfer in flight; their callbacks run with a network error.
   void cancel_all();
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };

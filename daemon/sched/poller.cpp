@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cmath>
 #include <random>
 
 #include "daemon/db/migrate.hpp"
@@ -202,8 +202,9 @@ struct Poller::Impl {
   }
 
   void release_lease(const store::FeedRow& feed) {
-    (void)conn.exec("UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
-                    {std::to_string(feed.id), owner});
+    (void)conn.exec(
+        "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
+        {std::to_string(feed.id), owner});
   }
 
   void schedule_tick(seconds delay) {

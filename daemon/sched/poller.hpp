@@ -16,12 +16,12 @@
 namespace fw::sched {
 
 struct PollerOptions {
-  std::string conninfo;       // libpq connection string
+  std::string conninfo;                    // libpq connection string
   std::chrono::seconds drain_timeout{20};  // SIGTERM: how long in-flight polls may finish
 };
 
 class Poller {
-public:
+ public:
   Poller(config::Config config, PollerOptions options);
   ~Poller();
   Poller(const Poller&) = delete;
@@ -35,7 +35,7 @@ public:
   // Runs until SIGTERM or SIGINT, then drains and returns 0.
   int run();
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };

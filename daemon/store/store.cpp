@@ -71,8 +71,9 @@ Result<void> Store::sync_feeds(const std::vector<config::FeedConfig>& feeds) {
   return {};
 }
 
-Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner, const std::vector<std::string>& names,
-                                                bool all, int limit, std::chrono::seconds lease) {
+Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
+                                                const std::vector<std::string>& names, bool all, int limit,
+                                                std::chrono::seconds lease) {
   auto r = m_conn.exec(
       "UPDATE feeds SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::int) "
       "WHERE id IN (SELECT id FROM feeds "
@@ -142,9 +143,9 @@ Result<void> Store::store_entry(const FeedRow& feed, const feed::Entry& entry, S
   const std::int64_t version_count = found->get_int(0, 1);
   const std::optional<std::string> current_hash = found->get_opt(0, 2);
 
-  auto link = m_conn.exec(
-      "INSERT INTO article_feeds (article_id, feed_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-      {article_id, std::to_string(feed.id)});
+  auto link =
+      m_conn.exec("INSERT INTO article_feeds (article_id, feed_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                  {article_id, std::to_string(feed.id)});
   if (!link) return link.error();
 
   if (current_hash && *current_hash == hash) {
@@ -163,8 +164,8 @@ Result<void> Store::store_entry(const FeedRow& feed, const feed::Entry& entry, S
       "  published_at = coalesce($7::timestamptz, published_at), "
       "  modified_at = coalesce($8::timestamptz, modified_at), last_seen_at = now() "
       "WHERE id = $1",
-      {article_id, std::string(version->get(0, 0)), std::to_string(version_count + 1), entry.title, entry.author,
-       to_pg_text_array(entry.categories), opt_time(entry.published), opt_time(entry.updated)});
+      {article_id, std::string(version->get(0, 0)), std::to_string(version_count + 1), entry.title,
+       entry.author, to_pg_text_array(entry.categories), opt_time(entry.published), opt_time(entry.updated)});
   if (!update) return update.error();
   if (created || version_count == 0) {
     ++counts.new_articles;
@@ -196,7 +197,8 @@ Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll
        std::to_string(counts.new_articles)});
   if (!r) return r.error();
   auto log = m_conn.exec(
-      "INSERT INTO fetch_log (feed_id, url, started_at, duration_ms, status, outcome, bytes, new_entries, error) "
+      "INSERT INTO fetch_log (feed_id, url, started_at, duration_ms, status, outcome, bytes, new_entries, "
+      "error) "
       "VALUES ($1, $2, now() - $3::int * interval '1 millisecond', $3::int, $4::int, $5, $6, "
       "        $7::int, $8)",
       {id, feed.url, std::to_string(poll.duration_ms),
@@ -207,7 +209,8 @@ Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll
   return {};
 }
 
-Result<StoreCounts> Store::record_feed(const FeedRow& feed, const PollRecord& poll, const feed::Feed& parsed) {
+Result<StoreCounts> Store::record_feed(const FeedRow& feed, const PollRecord& poll,
+                                       const feed::Feed& parsed) {
   StoreCounts counts;
   db::Transaction tx(m_conn);
   if (!tx.begun()) return tx.begin_error();

@@ -26,12 +26,12 @@ struct FeedRow {
 
 // What one poll brought back, as the store records it.
 struct PollRecord {
-  std::optional<long> status;       // HTTP status; nullopt when there was no response
-  std::string outcome;              // ok | not_modified | http_error | network_error | parse_error | refused
+  std::optional<long> status;  // HTTP status; nullopt when there was no response
+  std::string outcome;         // ok | not_modified | http_error | network_error | parse_error | refused
   std::optional<std::string> error;
   std::int64_t bytes = 0;
   std::int64_t duration_ms = 0;
-  std::optional<std::string> etag;           // validators of a 200 or 304 response
+  std::optional<std::string> etag;  // validators of a 200 or 304 response
   std::optional<std::string> last_modified;
   std::chrono::seconds next_poll_in{0};
 };
@@ -51,7 +51,7 @@ std::string article_key(const feed::Entry& entry, const std::string& feed_url);
 std::string entry_body_text(const feed::Entry& entry);
 
 class Store {
-public:
+ public:
   explicit Store(db::Connection& conn) : m_conn(conn) {}
 
   // Makes the feeds table match the config: inserts new feeds, updates changed
@@ -72,7 +72,7 @@ public:
   // A poll that stored no entries (304, HTTP error, network or parse failure).
   Result<void> record_poll(const FeedRow& feed, const PollRecord& poll);
 
-private:
+ private:
   Result<void> write_poll_state(const FeedRow& feed, const PollRecord& poll, const feed::Feed* parsed,
                                 const StoreCounts& counts);
   Result<void> store_entry(const FeedRow& feed, const feed::Entry& entry, StoreCounts& counts);

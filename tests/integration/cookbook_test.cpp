@@ -24,10 +24,14 @@ std::vector<std::string> sql_blocks(const std::string& markdown) {
 TEST(SqlCookbook, EveryQueryRunsAndTheFirstOnesFindTheSeedArticles) {
   TempDatabase db;
   TempDir dir;
-  HttpServer server([](const HttpRequest&) { return HttpReply{200, {}, fixture("feeds/cbbc-tech-companies.xml")}; });
-  std::string cfg = dir.write("c.yaml", "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" + dir.path() +
-                                            "\"\nhttp:\n  allow_private_networks: true\nfeeds:\n  - name: t\n"
-                                            "    url: \"" + server.url("/feed/") + "\"\n");
+  HttpServer server([](const HttpRequest&) {
+    return HttpReply{200, {}, fixture("feeds/cbbc-tech-companies.xml")};
+  });
+  std::string cfg =
+      dir.write("c.yaml", "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" + dir.path() +
+                              "\"\nhttp:\n  allow_private_networks: true\nfeeds:\n  - name: t\n"
+                              "    url: \"" +
+                              server.url("/feed/") + "\"\n");
   ProcessResult r = run_feedwatch({"once", "--config", cfg});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 

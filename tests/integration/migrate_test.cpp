@@ -1,6 +1,7 @@
+#include "daemon/db/migrate.hpp"
+
 #include <gtest/gtest.h>
 
-#include "daemon/db/migrate.hpp"
 #include "tests/support/support.hpp"
 
 namespace fw::test {
@@ -30,7 +31,8 @@ TEST(Migrate, ApplyingTwiceIsANoOp) {
   auto again = db::migrate(conn);
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_TRUE(again->applied.empty());
-  EXPECT_EQ(db.scalar("SELECT count(*) FROM schema_migrations"), std::to_string(db::builtin_migrations().size()));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM schema_migrations"),
+            std::to_string(db::builtin_migrations().size()));
   EXPECT_EQ(db.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), tables);
 }
 
@@ -47,19 +49,21 @@ TEST(Migrate, AFailingMigrationRollsBackAndIsNotRecorded) {
   TempDatabase db;
   db::Connection conn = db.connect();
   std::vector<db::Migration> ms = db::builtin_migrations();
-  ms.push_back({ms.back().version + 1, "999_broken.sql", "CREATE TABLE half_done (x int); SELECT * FROM nowhere;"});
+  ms.push_back(
+      {ms.back().version + 1, "999_broken.sql", "CREATE TABLE half_done (x int); SELECT * FROM nowhere;"});
   auto r = db::migrate(conn, ms);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("999_broken.sql"), std::string::npos);
   EXPECT_EQ(db.scalar("SELECT to_regclass('half_done') IS NULL"), "t");
-  EXPECT_EQ(db.scalar("SELECT max(version) FROM schema_migrations"), std::to_string(ms[ms.size() - 2].version));
+  EXPECT_EQ(db.scalar("SELECT max(version) FROM schema_migrations"),
+            std::to_string(ms[ms.size() - 2].version));
 }
 
 TEST(Migrate, CommandLineMigrateIsIdempotent) {
   TempDatabase db;
   TempDir dir;
-  std::string cfg = dir.write("c.yaml", "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" + dir.path() +
-                                            "\"\nfeeds: []\n");
+  std::string cfg = dir.write("c.yaml", "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" +
+                                            dir.path() + "\"\nfeeds: []\n");
   ProcessResult first = run_feedwatch({"migrate", "--config", cfg});
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_NE(first.err.find("migration_applied name=001_initial.sql"), std::string::npos) << first.err;

@@ -13,13 +13,15 @@ namespace {
 const char* k_last_modified = "Wed, 23 Apr 2025 09:35:23 GMT";
 
 std::string config_yaml(const TempDatabase& db, const TempDir& dir, const std::string& feed_url) {
-  return "database:\n  url: \"" + db.conninfo() + "\"\n" +
-         "state_dir: \"" + dir.path() + "\"\n"
+  return "database:\n  url: \"" + db.conninfo() + "\"\n" + "state_dir: \"" + dir.path() +
+         "\"\n"
          "log_level: debug\n"
          "http:\n  timeout: 10s\n  allow_private_networks: true\n"
          "feeds:\n"
          "  - name: cbbc-tech-companies\n"
-         "    url: \"" + feed_url + "\"\n"
+         "    url: \"" +
+         feed_url +
+         "\"\n"
          "    interval: 15m\n"
          "    fetch_articles: false\n";
 }
@@ -41,7 +43,7 @@ std::string feed_with_new_item(const std::string& feed) {
 }
 
 class PollTest : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override {
     feed = fixture("feeds/cbbc-tech-companies.xml");
     server = std::make_unique<HttpServer>([this](const HttpRequest& r) { return serve(r); });
@@ -55,7 +57,8 @@ protected:
     if (r.header("if-none-match") == etag) return HttpReply{304, {{"ETag", etag}}, ""};
     std::string body = body_override.empty() ? feed : body_override;
     return HttpReply{200,
-                     {{"ETag", etag}, {"Last-Modified", k_last_modified},
+                     {{"ETag", etag},
+                      {"Last-Modified", k_last_modified},
                       {"Content-Type", "application/rss+xml; charset=UTF-8"}},
                      body};
   }
@@ -79,25 +82,32 @@ TEST_F(PollTest, OnceStoresExactlyTheThreeArticles) {
   EXPECT_EQ(count("articles"), 3);
   EXPECT_EQ(count("article_versions"), 3);
   EXPECT_EQ(count("article_feeds"), 3);
-  EXPECT_EQ(db.scalar("SELECT string_agg(guid, ' ' ORDER BY published_at) FROM articles"),
-            "https://focus.cbbc.org/?p=11463 https://focus.cbbc.org/?p=11560 https://focus.cbbc.org/?p=15231");
+  EXPECT_EQ(
+      db.scalar("SELECT string_agg(guid, ' ' ORDER BY published_at) FROM articles"),
+      "https://focus.cbbc.org/?p=11463 https://focus.cbbc.org/?p=11560 https://focus.cbbc.org/?p=15231");
   EXPECT_EQ(db.scalar("SELECT title FROM articles WHERE guid = 'https://focus.cbbc.org/?p=15231'"),
             "What is DeepSeek? The Chinese AI shaking up the global AI landscape");
-  EXPECT_EQ(db.scalar("SELECT to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM articles "
-                      "WHERE guid = 'https://focus.cbbc.org/?p=11560'"),
-            "2023-01-23 07:30:12");
+  EXPECT_EQ(
+      db.scalar("SELECT to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM articles "
+                "WHERE guid = 'https://focus.cbbc.org/?p=11560'"),
+      "2023-01-23 07:30:12");
   // The stored text is the content with its tags stripped, and the hash is of that text.
-  std::string body = db.scalar("SELECT body_text FROM article_versions v JOIN articles a ON a.id = v.article_id "
-                               "WHERE a.guid = 'https://focus.cbbc.org/?p=15231'");
+  std::string body = db.scalar(
+      "SELECT body_text FROM article_versions v JOIN articles a ON a.id = v.article_id "
+      "WHERE a.guid = 'https://focus.cbbc.org/?p=15231'");
   EXPECT_NE(body.find("Founded in 2023 by Liang Wenfeng and headquartered in Hangzhou"), std::string::npos);
   EXPECT_EQ(body.find("<p>"), std::string::npos);
-  EXPECT_EQ(db.scalar("SELECT count(DISTINCT text_sha256) FROM article_versions WHERE text_sha256 ~ '^[0-9a-f]{64}$'"),
-            "3");
+  EXPECT_EQ(
+      db.scalar(
+          "SELECT count(DISTINCT text_sha256) FROM article_versions WHERE text_sha256 ~ '^[0-9a-f]{64}$'"),
+      "3");
   EXPECT_EQ(db.scalar("SELECT outcome || ' ' || status FROM fetch_log"), "ok 200");
   EXPECT_EQ(db.scalar("SELECT etag FROM feeds"), "\"v1\"");
   EXPECT_EQ(db.scalar("SELECT last_modified FROM feeds"), k_last_modified);
-  EXPECT_EQ(db.scalar("SELECT title FROM feeds"), "tech companies Archives - Focus - China Britain Business Council");
-  EXPECT_EQ(db.scalar("SELECT count(*) FROM latest_articles WHERE state = 'live' AND version_count = 1"), "3");
+  EXPECT_EQ(db.scalar("SELECT title FROM feeds"),
+            "tech companies Archives - Focus - China Britain Business Council");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM latest_articles WHERE state = 'live' AND version_count = 1"),
+            "3");
 }
 
 TEST_F(PollTest, SecondOnceSendsValidatorsGets304AndWritesNoVersion) {
@@ -132,12 +142,14 @@ TEST_F(PollTest, ChangedFeedStoresNewEntriesOnly) {
 
 TEST_F(PollTest, SameEntriesUnderANewEtagWriteNothing) {
   ASSERT_EQ(once().exit_code, 0);
-  std::string before = db.scalar("SELECT string_agg(id || ':' || version_count || ':' || last_seen_at, ',') FROM articles");
+  std::string before =
+      db.scalar("SELECT string_agg(id || ':' || version_count || ':' || last_seen_at, ',') FROM articles");
   version = 2;  // the server lost its ETag cache: a full 200 with identical entries
   ASSERT_EQ(once().exit_code, 0);
   EXPECT_EQ(count("article_versions"), 3);
-  EXPECT_EQ(db.scalar("SELECT string_agg(id || ':' || version_count || ':' || last_seen_at, ',') FROM articles"),
-            before);
+  EXPECT_EQ(
+      db.scalar("SELECT string_agg(id || ':' || version_count || ':' || last_seen_at, ',') FROM articles"),
+      before);
 }
 
 TEST_F(PollTest, ServerErrorLeavesArticlesAsTheyWereAndExitsZero) {

@@ -50,7 +50,8 @@ struct HttpServer::Impl {
         response.insert(name, value);
         has_type = has_type || beast::iequals(name, "content-type");
       }
-      if (!has_type && reply.status != 304) response.set(http::field::content_type, "application/rss+xml; charset=UTF-8");
+      if (!has_type && reply.status != 304)
+        response.set(http::field::content_type, "application/rss+xml; charset=UTF-8");
       response.body() = std::move(reply.body);
       response.keep_alive(request.keep_alive());
       if (reply.status == 304 || reply.status == 204) {

@@ -35,7 +35,7 @@ struct HttpReply {
 using HttpHandler = std::function<HttpReply(const HttpRequest&)>;
 
 class HttpServer {
-public:
+ public:
   explicit HttpServer(HttpHandler handler);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
@@ -48,7 +48,7 @@ public:
   int hits(const std::string& target) const;
   void set_handler(HttpHandler handler);
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };

@@ -2,6 +2,8 @@
 // directories, running the feedwatch binary as a child process, fixtures.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,9 +15,11 @@ namespace fw::test {
 // (the test command starts a throwaway server and sets them). Dropped on
 // destruction. A missing server fails the test: it never silently skips.
 class TempDatabase {
-public:
-  TempDatabase();
+ public:
+  // `create_now` false: only the name is reserved; create() makes it later.
+  explicit TempDatabase(bool create_now = true);
   ~TempDatabase();
+  void create();
   TempDatabase(const TempDatabase&) = delete;
   TempDatabase& operator=(const TempDatabase&) = delete;
 
@@ -25,13 +29,13 @@ public:
   // Runs a query that returns one value; fails the test on error.
   std::string scalar(const std::string& sql, const std::vector<db::Param>& params = {}) const;
 
-private:
+ private:
   std::string m_name;
 };
 
 // A temporary directory, removed with its contents on destruction.
 class TempDir {
-public:
+ public:
   TempDir();
   ~TempDir();
   TempDir(const TempDir&) = delete;
@@ -39,7 +43,7 @@ public:
   const std::string& path() const { return m_path; }
   std::string write(const std::string& name, const std::string& content) const;
 
-private:
+ private:
   std::string m_path;
 };
 
@@ -48,6 +52,28 @@ struct ProcessResult {
   std::string out;
   std::string err;
 };
+
+// The built feedwatch binary running in the background; killed (SIGKILL) on
+// destruction if still running.
+class Child {
+ public:
+  explicit Child(const std::vector<std::string>& args);
+  ~Child();
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  void signal(int sig) const;
+  // Waits up to `seconds` for the process to exit; its exit code, or nullopt on time-out.
+  std::optional<int> wait_for(double seconds);
+  std::string err() const;  // what it wrote to stderr so far
+
+ private:
+  TempDir m_io;
+  int m_pid = -1;
+  std::optional<int> m_exit;
+};
+
+// Polls `condition` every 50 ms for up to `seconds`; true once it holds.
+bool eventually(const std::function<bool()>& condition, double seconds);
 
 // Runs the built feedwatch binary with `args`; waits for it.
 ProcessResult run_feedwatch(const std::vector<std::string>& args, const std::string& stdin_data = {});
