@@ -1,0 +1,226 @@
+// The libcurl-on-Asio fetcher against real loopback servers: headers, validators,
+// decompression, limits, time-outs, redirects and many transfers at once.
+#include "daemon/net/fetcher.hpp"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <boost/asio/io_context.hpp>
+#include <thread>
+
+#include "tests/support/http_server.hpp"
+
+namespace fw::net {
+namespace {
+
+using test::HttpReply;
+using test::HttpRequest;
+using test::HttpServer;
+
+FetchOptions loopback_options() {
+  FetchOptions o;
+  o.allow_private_networks = true;
+  o.timeout = std::chrono::milliseconds(5000);
+  return o;
+}
+
+FetchResult fetch_one(const FetchOptions& options, Request request) {
+  boost::asio::io_context io;
+  Fetcher fetcher(io, options);
+  std::optional<FetchResult> out;
+  fetcher.fetch(std::move(request), [&](FetchResult r) { out = std::move(r); });
+  while (!out) io.run_one();
+  return std::move(*out);
+}
+
+const Response& response_of(const FetchResult& r) {
+  if (const auto* f = std::get_if<FetchFailure>(&r)) ADD_FAILURE() << "fetch failed: " << f->message;
+  static const Response k_empty;
+  const auto* resp = std::get_if<Response>(&r);
+  return resp ? *resp : k_empty;
+}
+
+std::string gzip(const std::string& data) {
+  z_stream z{};
+  deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, data.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+TEST(Fetcher, ReturnsStatusBodyValidatorsAndContentType) {
+  HttpServer server([](const HttpRequest&) {
+    return HttpReply{200,
+                     {{"ETag", "W/\"abc\""}, {"Last-Modified", "Tue, 01 Apr 2025 10:00:00 GMT"},
+                      {"Content-Type", "application/rss+xml; charset=ISO-8859-1"}, {"Cache-Control", "max-age=300"}},
+                     "<rss/>"};
+  });
+  FetchResult r = fetch_one(loopback_options(), {server.url("/feed"), {}, {}});
+  const Response& resp = response_of(r);
+  EXPECT_EQ(resp.status, 200);
+  EXPECT_EQ(resp.body, "<rss/>");
+  EXPECT_EQ(resp.etag, "W/\"abc\"");
+  EXPECT_EQ(resp.last_modified, "Tue, 01 Apr 2025 10:00:00 GMT");
+  EXPECT_EQ(resp.content_type, "application/rss+xml; charset=ISO-8859-1");
+  EXPECT_EQ(resp.cache_control, "max-age=300");
+  EXPECT_EQ(resp.effective_url, server.url("/feed"));
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_NE(requests[0].header("user-agent").find("feedwatch"), std::string::npos);
+  EXPECT_FALSE(requests[0].has_header("if-none-match"));
+  EXPECT_FALSE(requests[0].has_header("if-modified-since"));
+}
+
+TEST(Fetcher, SendsValidatorsVerbatimAndReports304) {
+  HttpServer server([](const HttpRequest& r) {
+    return r.header("if-none-match") == "\"v7\"" ? HttpReply{304, {{"ETag", "\"v7\""}}, ""}
+                                                 : HttpReply{200, {}, "full"};
+  });
+  FetchResult r = fetch_one(loopback_options(), {server.url("/f"), "\"v7\"", "Wed, 23 Apr 2025 09:35:23 GMT"});
+  EXPECT_EQ(response_of(r).status, 304);
+  EXPECT_EQ(response_of(r).body, "");
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].header("if-none-match"), "\"v7\"");
+  EXPECT_EQ(requests[0].header("if-modified-since"), "Wed, 23 Apr 2025 09:35:23 GMT");
+}
+
+TEST(Fetcher, DecodesGzip) {
+  const std::string text(20000, 'x');
+  HttpServer server([&](const HttpRequest&) {
+    return HttpReply{200, {{"Content-Encoding", "gzip"}}, gzip(text)};
+  });
+  FetchResult r = fetch_one(loopback_options(), {server.url("/gz"), {}, {}});
+  EXPECT_EQ(response_of(r).body, text);
+  EXPECT_NE(server.requests().at(0).header("accept-encoding").find("gzip"), std::string::npos);
+}
+
+TEST(Fetcher, GzipBombIsOneBoundedFailure) {
+  const std::string bomb = gzip(std::string(50 * 1024 * 1024, '\0'));  // 50 MiB of zeros in ~50 KiB
+  HttpServer server([&](const HttpRequest&) { return HttpReply{200, {{"Content-Encoding", "gzip"}}, bomb}; });
+  FetchOptions o = loopback_options();
+  o.max_body_bytes = 1024 * 1024;
+  FetchResult r = fetch_one(o, {server.url("/bomb"), {}, {}});
+  const auto* f = std::get_if<FetchFailure>(&r);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->kind, FetchErrorKind::too_large);
+  EXPECT_NE(f->message.find("max_body_bytes"), std::string::npos) << f->message;
+}
+
+TEST(Fetcher, DeclaredLengthOverTheCapIsRefused) {
+  HttpServer server([](const HttpRequest&) { return HttpReply{200, {}, std::string(3 * 1024 * 1024, 'a')}; });
+  FetchOptions o = loopback_options();
+  o.max_body_bytes = 1024 * 1024;
+  FetchResult r = fetch_one(o, {server.url("/big"), {}, {}});
+  const auto* f = std::get_if<FetchFailure>(&r);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->kind, FetchErrorKind::too_large);
+}
+
+TEST(Fetcher, HangingServerTimesOut) {
+  HttpServer server([](const HttpRequest&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    return HttpReply{200, {}, "late"};
+  });
+  FetchOptions o = loopback_options();
+  o.timeout = std::chrono::milliseconds(300);
+  FetchResult r = fetch_one(o, {server.url("/slow"), {}, {}});
+  const auto* f = std::get_if<FetchFailure>(&r);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->kind, FetchErrorKind::timeout);
+  EXPECT_LT(f->elapsed.count(), 1400);
+}
+
+TEST(Fetcher, FollowsRedirectsAndReportsTheFinalUrl) {
+  HttpServer server([](const HttpRequest& r) {
+    if (r.target == "/old") return HttpReply{301, {{"Location", "/new"}}, ""};
+    return HttpReply{200, {}, "moved here"};
+  });
+  FetchResult r = fetch_one(loopback_options(), {server.url("/old"), {}, {}});
+  EXPECT_EQ(response_of(r).body, "moved here");
+  EXPECT_EQ(response_of(r).effective_url, server.url("/new"));
+}
+
+TEST(Fetcher, RedirectLoopStopsAtTheLimit) {
+  HttpServer server([](const HttpRequest& r) {
+    return HttpReply{302, {{"Location", r.target == "/a" ? "/b" : "/a"}}, ""};
+  });
+  FetchOptions o = loopback_options();
+  o.max_redirects = 4;
+  FetchResult r = fetch_one(o, {server.url("/a"), {}, {}});
+  const auto* f = std::get_if<FetchFailure>(&r);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(server.requests().size(), 5u);  // the first request and four redirects
+}
+
+TEST(Fetcher, RefusesLoopbackUnlessAllowed) {
+  HttpServer server([](const HttpRequest&) { return HttpReply{200, {}, "secret"}; });
+  FetchOptions o = loopback_options();
+  o.allow_private_networks = false;
+  FetchResult r = fetch_one(o, {server.url("/"), {}, {}});
+  const auto* f = std::get_if<FetchFailure>(&r);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->kind, FetchErrorKind::refused);
+  EXPECT_EQ(server.requests().size(), 0u);
+}
+
+TEST(Fetcher, RefusesNonHttpSchemes) {
+  FetchResult r = fetch_one(loopback_options(), {"file:///etc/passwd", {}, {}});
+  const auto* f = std::get_if<FetchFailure>(&r);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->kind, FetchErrorKind::bad_url);
+}
+
+TEST(Fetcher, ManyTransfersAtOnceAllComplete) {
+  HttpServer server([](const HttpRequest& r) { return HttpReply{200, {}, "body of " + r.target}; });
+  boost::asio::io_context io;
+  Fetcher fetcher(io, loopback_options());
+  constexpr int k_count = 60;
+  int done = 0;
+  int correct = 0;
+  for (int i = 0; i < k_count; ++i) {
+    std::string target = "/feed/" + std::to_string(i);
+    fetcher.fetch({server.url(target), {}, {}}, [&, target](FetchResult r) {
+      ++done;
+      if (auto* resp = std::get_if<Response>(&r); resp && resp->body == "body of " + target) ++correct;
+    });
+  }
+  EXPECT_EQ(fetcher.in_flight(), static_cast<std::size_t>(k_count));
+  while (done < k_count) io.run_one();
+  EXPECT_EQ(correct, k_count);
+  EXPECT_EQ(fetcher.in_flight(), 0u);
+}
+
+struct AddressCase {
+  const char* address;
+  bool is_private;
+};
+
+class PrivateAddress : public ::testing::TestWithParam<AddressCase> {};
+
+TEST_P(PrivateAddress, Table) {
+  EXPECT_EQ(is_private_address(GetParam().address), GetParam().is_private) << GetParam().address;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, PrivateAddress,
+    ::testing::Values(AddressCase{"127.0.0.1", true}, AddressCase{"127.255.0.9", true}, AddressCase{"10.1.2.3", true},
+                      AddressCase{"172.16.0.1", true}, AddressCase{"172.31.255.255", true},
+                      AddressCase{"172.32.0.1", false}, AddressCase{"192.168.1.1", true},
+                      AddressCase{"169.254.169.254", true}, AddressCase{"100.64.0.1", true},
+                      AddressCase{"0.0.0.0", true}, AddressCase{"224.0.0.1", true},
+                      AddressCase{"255.255.255.255", true}, AddressCase{"8.8.8.8", false},
+                      AddressCase{"93.184.216.34", false}, AddressCase{"::1", true}, AddressCase{"::", true},
+                      AddressCase{"fe80::1", true}, AddressCase{"fd00::1", true}, AddressCase{"ff02::1", true},
+                      AddressCase{"::ffff:127.0.0.1", true}, AddressCase{"::ffff:10.0.0.1", true},
+                      AddressCase{"::ffff:8.8.8.8", false}, AddressCase{"64:ff9b::a9fe:a9fe", true},
+                      AddressCase{"2001:4860:4860::8888", false}, AddressCase{"not-an-address", true}));
+
+}  // namespace
+}  // namespace fw::net
