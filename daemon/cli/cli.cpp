@@ -7,6 +7,7 @@
 #include <memory>
 #include <sstream>
 
+#include "daemon/cli/status_command.hpp"
 #include "daemon/config/config.hpp"
 #include "daemon/db/embedded.hpp"
 #include "daemon/db/migrate.hpp"
@@ -91,10 +92,35 @@ int cmd_migrate(const GlobalOptions& g) {
   return 0;
 }
 
+int cmd_status(const GlobalOptions& g) {
+  config::Config c = load_config(g);
+  Database d = open_database(c);
+  auto conn = db::Connection::open(d.conninfo);
+  if (!conn) {
+    spdlog::error("{}", conn.error().message);
+    return 1;
+  }
+  if (auto m = db::migrate(*conn); !m) {
+    spdlog::error("migrate_failed error=\"{}\"", m.error().message);
+    return 1;
+  }
+  auto text = render_status(*conn);
+  if (!text) {
+    spdlog::error("status_failed error=\"{}\"", text.error().message);
+    return 1;
+  }
+  std::cout << *text;
+  return 0;
+}
+
 int cmd_poll(const GlobalOptions& g, bool forever) {
   config::Config c = load_config(g);
   Database d = open_database(c);
-  sched::Poller poller(std::move(c), sched::PollerOptions{d.conninfo});
+  sched::PollerOptions options;
+  options.conninfo = d.conninfo;
+  options.config_path = g.config_path;
+  options.log_level_from_command_line = !g.log_level.empty();
+  sched::Poller poller(std::move(c), options);
   return forever ? poller.run() : poller.once();
 }
 
@@ -127,6 +153,7 @@ int main(int argc, char** argv) {
   auto* once = app.add_subcommand("once", "poll every feed now, then exit");
   auto* migrate = app.add_subcommand("migrate", "apply the database migrations");
   auto* check = app.add_subcommand("check-config", "validate the configuration");
+  auto* status = app.add_subcommand("status", "every feed's health and the alert queue, from the database");
   auto* parse = app.add_subcommand("parse-feed", "print a feed document as JSON");
   std::string input;
   std::string base_url;
@@ -134,7 +161,7 @@ int main(int argc, char** argv) {
   parse->add_option("FILE", input, "feed file, or - for standard input")->required();
   parse->add_option("--base-url", base_url, "the document's URL, for relative links");
   parse->add_option("--content-type", content_type, "the HTTP Content-Type it was served with");
-  for (auto* sub : {run, once, migrate, check}) {
+  for (auto* sub : {run, once, migrate, check, status}) {
     sub->add_option("-c,--config", g.config_path, "configuration file");
     sub->add_option("--log-level", g.log_level, "log level");
   }
@@ -145,6 +172,7 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check_config(g);
     if (*parse) return cmd_parse_feed(input, base_url, content_type);
     if (*migrate) return cmd_migrate(g);
+    if (*status) return cmd_status(g);
     if (*once) return cmd_poll(g, false);
     if (*run) return cmd_poll(g, true);
   } catch (const config::ConfigError& e) {

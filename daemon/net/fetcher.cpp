@@ -472,6 +472,10 @@ std::size_t Fetcher::in_flight() const {
   return m_impl->transfers.size();
 }
 
+void Fetcher::set_options(FetchOptions options) {
+  m_impl->options = std::move(options);
+}
+
 void Fetcher::cancel_all() {
   m_impl->cancel_all();
 }

@@ -78,6 +78,9 @@ class Fetcher {
   // Transfers started and not yet completed.
   std::size_t in_flight() const;
 
+  // New options apply to transfers started from now on (configuration reload).
+  void set_options(FetchOptions options);
+
   // Aborts every transfer in flight; their callbacks run with a network error.
   void cancel_all();
 

@@ -14,6 +14,8 @@
 #include "daemon/db/pg.hpp"
 #include "daemon/log/log.hpp"
 #include "daemon/net/fetcher.hpp"
+#include "daemon/ops/endpoint.hpp"
+#include "daemon/ops/metrics.hpp"
 #include "daemon/store/store.hpp"
 
 namespace fw::sched {
@@ -137,6 +139,8 @@ struct Poller::Impl {
         release_lease(feed);  // aborted by shutdown: not the feed's fault
         return;
       }
+      metrics.fetch_done(0, failure->elapsed, 0);
+      metrics.poll_failed();
       poll.outcome = outcome_of(failure->kind);
       poll.error = failure->message;
       poll.duration_ms = failure->elapsed.count();
@@ -147,6 +151,7 @@ struct Poller::Impl {
       return;
     }
     auto& response = std::get<net::Response>(result);
+    metrics.fetch_done(response.status, response.elapsed, static_cast<std::int64_t>(response.body.size()));
     poll.status = response.status;
     poll.bytes = static_cast<std::int64_t>(response.body.size());
     poll.duration_ms = response.elapsed.count();
@@ -160,6 +165,7 @@ struct Poller::Impl {
       return;
     }
     if (response.status < 200 || response.status >= 300) {
+      metrics.poll_failed();
       poll.outcome = "http_error";
       poll.error = "HTTP " + std::to_string(response.status) + " from " + response.effective_url;
       poll.next_poll_in = backoff(feed, interval);
@@ -172,6 +178,7 @@ struct Poller::Impl {
                           response.content_type};
     auto parsed = feed::parse(response.body, po);
     if (!parsed) {
+      metrics.poll_failed();
       poll.outcome = "parse_error";
       poll.error = parsed.error().message;
       poll.next_poll_in = backoff(feed, interval);
@@ -187,9 +194,11 @@ struct Poller::Impl {
     poll.next_poll_in = interval;
     auto counts = store.record_feed(feed, poll, *parsed);
     if (!counts) {
+      metrics.store_failed();
       spdlog::error("store_failed feed={} error=\"{}\"", feed.name, counts.error().message);
       return;  // the lease expires and the poll is retried
     }
+    metrics.articles_stored(counts->new_articles, counts->new_versions);
     spdlog::info("poll feed={} status={} entries={} new={} changed={} unchanged={} bytes={} ms={}", feed.name,
                  response.status, parsed->entries.size(), counts->new_articles, counts->new_versions,
                  counts->unchanged, poll.bytes, poll.duration_ms);
@@ -197,6 +206,7 @@ struct Poller::Impl {
 
   void record(const store::FeedRow& feed, const store::PollRecord& poll) {
     if (auto r = store.record_poll(feed, poll); !r) {
+      metrics.store_failed();
       spdlog::error("store_failed feed={} error=\"{}\"", feed.name, r.error().message);
     }
   }
@@ -219,8 +229,72 @@ struct Poller::Impl {
       } else {
         next = seconds(5);
       }
-      sd_notify(0, "WATCHDOG=1");
       schedule_tick(next);
+    });
+  }
+
+  // The liveness beat: runs on the event loop, so a loop stuck in a call stops it.
+  // systemd's watchdog (WatchdogSec=) restarts the service when the pings stop;
+  // /healthz answers 503 when the beat is older than `stuck_after`.
+  void schedule_heartbeat() {
+    heartbeat.expires_after(heartbeat_period);
+    heartbeat.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      metrics.heartbeat();
+      if (watchdog) sd_notify(0, "WATCHDOG=1");
+      schedule_heartbeat();
+    });
+  }
+
+  // SIGHUP: load the file again; keep the old configuration unless the new one is valid.
+  void reload() {
+    if (options.config_path.empty() || stopping) return;
+    sd_notify(0, "RELOADING=1");
+    try {
+      config::Config next = config::load_file(options.config_path);
+      if (next.database_url != config.database_url || next.state_dir != config.state_dir) {
+        spdlog::warn("reload: database.url and state_dir changes take effect at the next restart");
+        next.database_url = config.database_url;
+        next.state_dir = config.state_dir;
+      }
+      if (!options.log_level_from_command_line && !log::set_level(next.log_level)) {
+        spdlog::warn("reload: unknown log level \"{}\"", next.log_level);
+      }
+      if (next.metrics_listen != config.metrics_listen) {
+        spdlog::warn("reload: metrics.listen changes take effect at the next restart");
+      }
+      config = std::move(next);
+      feed_names.clear();
+      for (const auto& f : config.feeds) feed_names.push_back(f.name);
+      fetcher.set_options(fetch_options(config.http));
+      if (conn.ok()) {
+        if (auto s = store.sync_feeds(config.feeds); !s) {
+          spdlog::error("sync_feeds_failed error=\"{}\"", s.error().message);
+        }
+      }
+      spdlog::info("reloaded config={} feeds={} rules={} hooks={}", options.config_path, config.feeds.size(),
+                   config.rules.size(), config.hooks.size());
+      // Feeds added by the reload may be due at once.
+      tick.cancel();
+      schedule_tick(seconds(0));
+    } catch (const config::ConfigError& e) {
+      for (const auto& p : e.problems()) spdlog::error("reload_refused {}", p);
+      spdlog::error("reload_refused: keeping the running configuration");
+    } catch (const std::exception& e) {
+      spdlog::error("reload_refused error=\"{}\": keeping the running configuration", e.what());
+    }
+    sd_notify(0, "READY=1");
+  }
+
+  void wait_for_signal() {
+    signals.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        reload();
+        wait_for_signal();
+        return;
+      }
+      begin_stop(sig);
     });
   }
 
@@ -230,6 +304,7 @@ struct Poller::Impl {
     spdlog::info("stopping signal={} in_flight={}", signal_number, in_flight);
     sd_notify(0, "STOPPING=1");
     tick.cancel();
+    heartbeat.cancel();
     if (in_flight == 0) {
       io.stop();
       return;
@@ -251,8 +326,14 @@ struct Poller::Impl {
   std::string owner;
   asio::steady_timer tick;
   asio::steady_timer drain;
+  asio::steady_timer heartbeat{io};
+  bool watchdog = false;
+  std::chrono::milliseconds heartbeat_period{5000};
+  seconds stuck_after{60};
   asio::signal_set signals;
   std::mt19937_64 rng;
+  ops::Metrics metrics;
+  std::unique_ptr<ops::Endpoint> endpoint;
   std::vector<std::string> feed_names;
   int in_flight = 0;
   bool stopping = false;
@@ -276,9 +357,22 @@ int Poller::run() {
   Impl& s = *m_impl;
   s.signals.add(SIGTERM);
   s.signals.add(SIGINT);
-  s.signals.async_wait([&s](const boost::system::error_code& ec, int sig) {
-    if (!ec) s.begin_stop(sig);
-  });
+  s.signals.add(SIGHUP);
+  s.wait_for_signal();
+  std::uint64_t watchdog_usec = 0;
+  if (sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec > 0) {
+    s.watchdog = true;
+    s.heartbeat_period = std::chrono::milliseconds(std::max<std::uint64_t>(watchdog_usec / 3000, 100));
+    s.stuck_after = seconds(std::max<std::uint64_t>(watchdog_usec / 1000000, 1));
+    spdlog::info("watchdog interval_ms={}", watchdog_usec / 1000);
+  }
+  s.metrics.heartbeat();
+  s.schedule_heartbeat();
+  if (s.config.metrics_listen) {
+    s.endpoint = std::make_unique<ops::Endpoint>(
+        ops::EndpointOptions{*s.config.metrics_listen, s.options.conninfo, s.stuck_after}, s.metrics);
+    spdlog::info("metrics_listening address={}", *s.config.metrics_listen);
+  }
   // Without the database nothing can be scheduled: keep trying, the server may be starting.
   if (s.ensure_database()) {
     spdlog::info("running feeds={} owner={}", s.feed_names.size(), s.owner);
@@ -286,6 +380,7 @@ int Poller::run() {
   sd_notify(0, "READY=1");
   s.schedule_tick(seconds(0));
   s.io.run();
+  s.endpoint.reset();
   spdlog::info("stopped");
   return 0;
 }

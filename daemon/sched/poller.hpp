@@ -16,8 +16,10 @@
 namespace fw::sched {
 
 struct PollerOptions {
-  std::string conninfo;                    // libpq connection string
-  std::chrono::seconds drain_timeout{20};  // SIGTERM: how long in-flight polls may finish
+  std::string conninfo;                      // libpq connection string
+  std::string config_path;                   // re-read on SIGHUP; empty: reload disabled
+  bool log_level_from_command_line = false;  // --log-level given: a reload keeps it
+  std::chrono::seconds drain_timeout{20};    // SIGTERM: how long in-flight polls may finish
 };
 
 class Poller {
@@ -32,7 +34,9 @@ class Poller {
   // the database is unusable.
   int once();
 
-  // Runs until SIGTERM or SIGINT, then drains and returns 0.
+  // Runs until SIGTERM or SIGINT, then drains and returns 0. SIGHUP reloads the
+  // configuration: a valid new one replaces feeds, rules, sites, hooks and HTTP
+  // settings without dropping polls in flight; an invalid one is logged and refused.
   int run();
 
  private:

@@ -1,7 +1,11 @@
 #include "tests/support/support.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -116,7 +120,7 @@ std::vector<std::string> binary_argv(const std::vector<std::string>& args) {
 
 // fork + exec with stdin/stdout/stderr redirected to files.
 int spawn(std::vector<std::string> args, const std::string& in_path, const std::string& out_path,
-          const std::string& err_path) {
+          const std::string& err_path, const std::vector<std::string>& env = {}) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -129,6 +133,10 @@ int spawn(std::vector<std::string> args, const std::string& in_path, const std::
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
+    for (const std::string& e : env) {
+      std::size_t eq = e.find('=');
+      setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
+    }
     execv(argv[0], argv.data());
     _exit(127);
   }
@@ -141,11 +149,11 @@ int decode_status(int status) {
 
 }  // namespace
 
-Child::Child(const std::vector<std::string>& args) {
+Child::Child(const std::vector<std::string>& args, const std::vector<std::string>& env) {
   std::string in = m_io.write("stdin", "");
   m_io.write("stdout", "");  // exist before the child opens them, so err() can always read
   m_io.write("stderr", "");
-  m_pid = spawn(binary_argv(args), in, m_io.path() + "/stdout", m_io.path() + "/stderr");
+  m_pid = spawn(binary_argv(args), in, m_io.path() + "/stdout", m_io.path() + "/stderr", env);
 }
 
 Child::~Child() {
@@ -174,6 +182,80 @@ std::optional<int> Child::wait_for(double seconds) {
 
 std::string Child::err() const {
   return read_file(m_io.path() + "/stderr");
+}
+
+std::uint16_t free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+HttpGetResult http_get(std::uint16_t port, const std::string& target) {
+  HttpGetResult result;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  timeval tv{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return result;
+  }
+  std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  if (write(fd, request.data(), request.size()) < 0) {
+    close(fd);
+    return result;
+  }
+  std::string response;
+  char buf[4096];
+  ssize_t n = 0;
+  while ((n = read(fd, buf, sizeof buf)) > 0) response.append(buf, static_cast<std::size_t>(n));
+  close(fd);
+  if (response.rfind("HTTP/1.", 0) != 0 || response.size() < 12) return result;
+  result.status = std::stoi(response.substr(9, 3));
+  std::size_t body = response.find("\r\n\r\n");
+  if (body != std::string::npos) result.body = response.substr(body + 4);
+  return result;
+}
+
+NotifySocket::NotifySocket() : m_path(m_dir.path() + "/notify") {
+  m_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", m_path.c_str());
+  if (bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    throw std::runtime_error("cannot bind notify socket " + m_path);
+  }
+}
+
+NotifySocket::~NotifySocket() {
+  close(m_fd);
+}
+
+std::vector<std::string> NotifySocket::receive() {
+  char buf[4096];
+  ssize_t n = 0;
+  while ((n = recv(m_fd, buf, sizeof buf, 0)) > 0) {
+    std::string message(buf, static_cast<std::size_t>(n));
+    // One datagram may carry several assignments separated by newlines.
+    std::size_t start = 0;
+    while (start < message.size()) {
+      std::size_t end = message.find('\n', start);
+      if (end == std::string::npos) end = message.size();
+      if (end > start) m_received.push_back(message.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  return m_received;
 }
 
 bool eventually(const std::function<bool()>& condition, double seconds) {

@@ -2,6 +2,7 @@
 // directories, running the feedwatch binary as a child process, fixtures.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -57,7 +58,8 @@ struct ProcessResult {
 // destruction if still running.
 class Child {
  public:
-  explicit Child(const std::vector<std::string>& args);
+  // `env`: extra "NAME=value" entries for the child's environment.
+  explicit Child(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
   ~Child();
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
@@ -70,6 +72,35 @@ class Child {
   TempDir m_io;
   int m_pid = -1;
   std::optional<int> m_exit;
+};
+
+// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
+std::uint16_t free_port();
+
+struct HttpGetResult {
+  int status = 0;  // 0: no answer
+  std::string body;
+};
+// A plain HTTP/1.1 GET to 127.0.0.1:port, with a time-out.
+HttpGetResult http_get(std::uint16_t port, const std::string& target);
+
+// A Unix datagram socket standing in for systemd's $NOTIFY_SOCKET: records
+// every sd_notify message the daemon sends.
+class NotifySocket {
+ public:
+  NotifySocket();
+  ~NotifySocket();
+  NotifySocket(const NotifySocket&) = delete;
+  NotifySocket& operator=(const NotifySocket&) = delete;
+  const std::string& path() const { return m_path; }
+  // Messages received so far (each "READY=1", "WATCHDOG=1", ... as sent).
+  std::vector<std::string> receive();
+
+ private:
+  TempDir m_dir;
+  std::string m_path;
+  int m_fd = -1;
+  std::vector<std::string> m_received;
 };
 
 // Polls `condition` every 50 ms for up to `seconds`; true once it holds.
