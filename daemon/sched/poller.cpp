@@ -199,12 +199,20 @@ struct Poller::Impl {
       return;  // the lease expires and the poll is retried
     }
     metrics.articles_stored(counts->new_articles, counts->new_versions);
+    notify_status(feed, "ok");
     spdlog::info("poll feed={} status={} entries={} new={} changed={} unchanged={} bytes={} ms={}", feed.name,
                  response.status, parsed->entries.size(), counts->new_articles, counts->new_versions,
                  counts->unchanged, poll.bytes, poll.duration_ms);
   }
 
+  // systemctl status shows the last line sent as STATUS=.
+  void notify_status(const store::FeedRow& feed, const std::string& outcome) const {
+    sd_notifyf(0, "STATUS=%zu feeds; last poll: %s %s; in flight: %d", feed_names.size(), feed.name.c_str(),
+               outcome.c_str(), in_flight - 1);
+  }
+
   void record(const store::FeedRow& feed, const store::PollRecord& poll) {
+    notify_status(feed, poll.outcome);
     if (auto r = store.record_poll(feed, poll); !r) {
       metrics.store_failed();
       spdlog::error("store_failed feed={} error=\"{}\"", feed.name, r.error().message);
