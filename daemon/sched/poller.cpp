@@ -8,6 +8,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cmath>
+#include <ctime>
+#include <deque>
 #include <random>
 
 #include "daemon/db/migrate.hpp"
@@ -16,7 +18,9 @@
 #include "daemon/net/fetcher.hpp"
 #include "daemon/ops/endpoint.hpp"
 #include "daemon/ops/metrics.hpp"
+#include "daemon/sched/host_gate.hpp"
 #include "daemon/store/store.hpp"
+#include "parsers/date/date.hpp"
 
 namespace fw::sched {
 
@@ -46,6 +50,37 @@ std::string make_owner_id() {
   return std::string(host) + ":" + std::to_string(getpid());
 }
 
+constexpr seconds k_max_hint{24 * 3600};         // the longest interval a feed's own hints may set
+constexpr seconds k_max_retry_after{7 * 86400};  // the longest a server may make us stay away
+
+// Cache-Control max-age in seconds, when present.
+std::optional<std::int64_t> max_age(const std::optional<std::string>& cache_control) {
+  if (!cache_control) return std::nullopt;
+  std::size_t at = cache_control->find("max-age=");
+  if (at == std::string::npos) return std::nullopt;
+  try {
+    return std::stoll(cache_control->substr(at + 8));
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+// Retry-After (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.
+std::optional<seconds> retry_after(const std::optional<std::string>& value) {
+  if (!value || value->empty()) return std::nullopt;
+  if (std::all_of(value->begin(), value->end(),
+                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    try {
+      return seconds(std::stoll(*value));
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+  auto when = date::parse(*value);
+  if (!when) return std::nullopt;
+  return seconds(std::max<std::int64_t>(0, *when - static_cast<std::int64_t>(std::time(nullptr))));
+}
+
 const char* outcome_of(net::FetchErrorKind kind) {
   return kind == net::FetchErrorKind::refused ? "refused" : "network_error";
 }
@@ -62,7 +97,8 @@ struct Poller::Impl {
         tick(io),
         drain(io),
         signals(io),
-        rng(std::random_device{}()) {
+        rng(std::random_device{}()),
+        gate(config.http.per_host.max_concurrent, config.http.per_host.min_delay) {
     for (const auto& f : config.feeds) feed_names.push_back(f.name);
   }
 
@@ -116,7 +152,37 @@ struct Poller::Impl {
       spdlog::error("claim_failed error=\"{}\"", claimed.error().message);
       return;
     }
-    for (store::FeedRow& feed : *claimed) start_poll(std::move(feed));
+    for (store::FeedRow& feed : *claimed) waiting.push_back(std::move(feed));
+    dispatch();
+  }
+
+  // Starts every waiting poll whose host allows a request now (HostGate), in
+  // claim order per host; wakes up again when the next one may start.
+  void dispatch() {
+    if (waiting.empty()) return;
+    auto now = HostGate::Clock::now();
+    std::optional<HostGate::Clock::duration> next;
+    std::deque<store::FeedRow> still;
+    while (!waiting.empty()) {
+      store::FeedRow feed = std::move(waiting.front());
+      waiting.pop_front();
+      std::string host = url_host(feed.url);
+      auto wait = gate.wait_time(host, now);
+      if (wait == HostGate::Clock::duration::zero()) {
+        gate.start(host, now);
+        start_poll(std::move(feed));
+      } else {
+        next = next ? std::min(*next, wait) : wait;
+        still.push_back(std::move(feed));
+      }
+    }
+    waiting = std::move(still);
+    if (next) {
+      gate_timer.expires_after(*next);
+      gate_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec && !stopping) dispatch();
+      });
+    }
   }
 
   void start_poll(store::FeedRow feed) {
@@ -125,7 +191,9 @@ struct Poller::Impl {
     spdlog::debug("poll_start feed={} url={}", feed.name, feed.url);
     fetcher.fetch(std::move(req), [this, feed = std::move(feed)](net::FetchResult result) {
       handle(feed, std::move(result));
+      gate.finish(url_host(feed.url));
       --in_flight;
+      dispatch();
       if (stopping && in_flight == 0) io.stop();
     });
   }
@@ -169,6 +237,14 @@ struct Poller::Impl {
       poll.outcome = "http_error";
       poll.error = "HTTP " + std::to_string(response.status) + " from " + response.effective_url;
       poll.next_poll_in = backoff(feed, interval);
+      if (response.status == 429 || response.status == 503) {
+        if (auto delay = retry_after(response.retry_after)) {
+          // The server said when to come back: stay away from the whole host until then.
+          seconds d = std::min(*delay, k_max_retry_after);
+          gate.block_until(url_host(feed.url), HostGate::Clock::now() + d);
+          poll.next_poll_in = std::max(poll.next_poll_in, d);
+        }
+      }
       spdlog::warn("poll_failed feed={} url={} status={} ms={} retry_in_s={}", feed.name, feed.url,
                    response.status, poll.duration_ms, poll.next_poll_in.count());
       record(feed, poll);
@@ -191,7 +267,7 @@ struct Poller::Impl {
     poll.outcome = "ok";
     poll.etag = response.etag;
     poll.last_modified = response.last_modified;
-    poll.next_poll_in = interval;
+    poll.next_poll_in = adapted_interval(interval, *parsed, response);
     auto counts = store.record_feed(feed, poll, *parsed);
     if (!counts) {
       metrics.store_failed();
@@ -209,6 +285,20 @@ struct Poller::Impl {
   void notify_status(const store::FeedRow& feed, const std::string& outcome) const {
     sd_notifyf(0, "STATUS=%zu feeds; last poll: %s %s; in flight: %d", feed_names.size(), feed.name.c_str(),
                outcome.c_str(), in_flight - 1);
+  }
+
+  // The configured interval is a floor; the feed's <ttl>/sy:updatePeriod and the
+  // response's Cache-Control max-age may lengthen it, up to a day.
+  static seconds adapted_interval(seconds configured, const feed::Feed& parsed,
+                                  const net::Response& response) {
+    seconds result = configured;
+    if (parsed.ttl_seconds && *parsed.ttl_seconds > 0) {
+      result = std::max(result, std::min(seconds(*parsed.ttl_seconds), k_max_hint));
+    }
+    if (auto age = max_age(response.cache_control); age && *age > 0) {
+      result = std::max(result, std::min(seconds(*age), k_max_hint));
+    }
+    return result;
   }
 
   void record(const store::FeedRow& feed, const store::PollRecord& poll) {
@@ -275,6 +365,7 @@ struct Poller::Impl {
       feed_names.clear();
       for (const auto& f : config.feeds) feed_names.push_back(f.name);
       fetcher.set_options(fetch_options(config.http));
+      gate.configure(config.http.per_host.max_concurrent, config.http.per_host.min_delay);
       if (conn.ok()) {
         if (auto s = store.sync_feeds(config.feeds); !s) {
           spdlog::error("sync_feeds_failed error=\"{}\"", s.error().message);
@@ -313,6 +404,10 @@ struct Poller::Impl {
     sd_notify(0, "STOPPING=1");
     tick.cancel();
     heartbeat.cancel();
+    gate_timer.cancel();
+    for (const store::FeedRow& feed : waiting)
+      release_lease(feed);  // not started: another daemon may take it
+    waiting.clear();
     if (in_flight == 0) {
       io.stop();
       return;
@@ -340,6 +435,9 @@ struct Poller::Impl {
   seconds stuck_after{60};
   asio::signal_set signals;
   std::mt19937_64 rng;
+  HostGate gate;
+  std::deque<store::FeedRow> waiting;  // claimed, held back by per-host politeness
+  asio::steady_timer gate_timer{io};
   ops::Metrics metrics;
   std::unique_ptr<ops::Endpoint> endpoint;
   std::vector<std::string> feed_names;
@@ -356,7 +454,7 @@ int Poller::once() {
   Impl& s = *m_impl;
   if (!s.ensure_database()) return 1;
   s.poll_due(true);
-  while (s.in_flight > 0) s.io.run_one();
+  while (s.in_flight > 0 || !s.waiting.empty()) s.io.run_one();
   spdlog::info("once_done feeds={}", s.feed_names.size());
   return 0;
 }

@@ -15,20 +15,22 @@ namespace {
 
 HttpReply serve_fixture(const HttpRequest& r) {
   if (r.header("if-none-match") == "\"fixture\"") return HttpReply{304, {{"ETag", "\"fixture\""}}, ""};
-  return HttpReply{200, {{"ETag", "\"fixture\""}}, fixture("feeds/cbbc-tech-companies.xml")};
+  return HttpReply{
+      200, {{"ETag", "\"fixture\""}}, without_polling_hints(fixture("feeds/cbbc-tech-companies.xml"))};
 }
 
 std::string feeds_yaml(const std::string& url, const std::string& interval) {
   return "http:\n  allow_private_networks: true\n"
-         "feeds:\n  - name: cbbc-tech-companies\n    url: \"" + url + "\"\n    interval: " + interval + "\n";
+         "feeds:\n  - name: cbbc-tech-companies\n    url: \"" +
+         url + "\"\n    interval: " + interval + "\n";
 }
 
 TEST(Run, PollsAgainWhenDueAndStopsCleanlyOnSigterm) {
   TempDatabase db;
   TempDir dir;
   HttpServer server(serve_fixture);
-  std::string cfg = dir.write("c.yaml", "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" + dir.path() +
-                                            "\"\n" + feeds_yaml(server.url("/feed/"), "1s"));
+  std::string cfg = dir.write("c.yaml", "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" +
+                                            dir.path() + "\"\n" + feeds_yaml(server.url("/feed/"), "1s"));
   Child daemon({"run", "--config", cfg});
   // The first poll is due at once; the next ones one interval after each.
   ASSERT_TRUE(eventually([&] { return server.hits("/feed/") >= 3; }, 30)) << daemon.err();
@@ -50,14 +52,15 @@ TEST(Run, WaitsForTheDatabaseAndStartsPollingWhenItAppears) {
   TempDatabase db(/*create_now=*/false);
   TempDir dir;
   HttpServer server(serve_fixture);
-  std::string cfg = dir.write("c.yaml", "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" + dir.path() +
-                                            "\"\n" + feeds_yaml(server.url("/feed/"), "15m"));
+  std::string cfg = dir.write("c.yaml", "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" +
+                                            dir.path() + "\"\n" + feeds_yaml(server.url("/feed/"), "15m"));
   Child daemon({"run", "--config", cfg});
   ASSERT_TRUE(eventually([&] { return daemon.err().find("database_unavailable") != std::string::npos; }, 20))
       << daemon.err();
   EXPECT_EQ(server.hits("/feed/"), 0);
   db.create();
-  ASSERT_TRUE(eventually([&] { return daemon.err().find("poll feed=") != std::string::npos; }, 30)) << daemon.err();
+  ASSERT_TRUE(eventually([&] { return daemon.err().find("poll feed=") != std::string::npos; }, 30))
+      << daemon.err();
   EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), "3");
   daemon.signal(SIGTERM);
   std::optional<int> code = daemon.wait_for(30);
@@ -69,9 +72,10 @@ TEST(Run, KeepsRunningWhileTheDatabaseIsUnreachable) {
   TempDir dir;
   HttpServer server(serve_fixture);
   // Port 1 on loopback: nothing listens there.
-  std::string cfg = dir.write("c.yaml", "database:\n  url: \"host=127.0.0.1 port=1 dbname=none connect_timeout=2\"\n"
-                                        "state_dir: \"" + dir.path() + "\"\n" +
-                                            feeds_yaml(server.url("/feed/"), "1s"));
+  std::string cfg = dir.write("c.yaml",
+                              "database:\n  url: \"host=127.0.0.1 port=1 dbname=none connect_timeout=2\"\n"
+                              "state_dir: \"" +
+                                  dir.path() + "\"\n" + feeds_yaml(server.url("/feed/"), "1s"));
   Child daemon({"run", "--config", cfg});
   ASSERT_TRUE(eventually([&] { return daemon.err().find("database_unavailable") != std::string::npos; }, 20));
   EXPECT_FALSE(daemon.wait_for(1).has_value()) << "the daemon exited instead of retrying\n" << daemon.err();
@@ -83,7 +87,7 @@ TEST(Run, KeepsRunningWhileTheDatabaseIsUnreachable) {
 }
 
 class EmbeddedDefault : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override {
     // The cluster runs as an unprivileged user when the tests run as root: it must reach the state dir.
     chmod(dir.path().c_str(), 0755);
@@ -124,7 +128,8 @@ TEST_F(EmbeddedDefault, CreatedOnFirstUseReusedOnTheSecondAndStoppedAfterwards) 
 
 TEST_F(EmbeddedDefault, RunStopsTheClusterOnSigterm) {
   Child daemon({"run", "--config", cfg});
-  ASSERT_TRUE(eventually([&] { return daemon.err().find("poll feed=") != std::string::npos; }, 60)) << daemon.err();
+  ASSERT_TRUE(eventually([&] { return daemon.err().find("poll feed=") != std::string::npos; }, 60))
+      << daemon.err();
   EXPECT_TRUE(std::filesystem::exists(pid_file()));
   daemon.signal(SIGTERM);
   std::optional<int> code = daemon.wait_for(60);

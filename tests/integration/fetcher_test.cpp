@@ -57,8 +57,10 @@ std::string gzip(const std::string& data) {
 TEST(Fetcher, ReturnsStatusBodyValidatorsAndContentType) {
   HttpServer server([](const HttpRequest&) {
     return HttpReply{200,
-                     {{"ETag", "W/\"abc\""}, {"Last-Modified", "Tue, 01 Apr 2025 10:00:00 GMT"},
-                      {"Content-Type", "application/rss+xml; charset=ISO-8859-1"}, {"Cache-Control", "max-age=300"}},
+                     {{"ETag", "W/\"abc\""},
+                      {"Last-Modified", "Tue, 01 Apr 2025 10:00:00 GMT"},
+                      {"Content-Type", "application/rss+xml; charset=ISO-8859-1"},
+                      {"Cache-Control", "max-age=300"}},
                      "<rss/>"};
   });
   FetchResult r = fetch_one(loopback_options(), {server.url("/feed"), {}, {}});
@@ -82,7 +84,8 @@ TEST(Fetcher, SendsValidatorsVerbatimAndReports304) {
     return r.header("if-none-match") == "\"v7\"" ? HttpReply{304, {{"ETag", "\"v7\""}}, ""}
                                                  : HttpReply{200, {}, "full"};
   });
-  FetchResult r = fetch_one(loopback_options(), {server.url("/f"), "\"v7\"", "Wed, 23 Apr 2025 09:35:23 GMT"});
+  FetchResult r =
+      fetch_one(loopback_options(), {server.url("/f"), "\"v7\"", "Wed, 23 Apr 2025 09:35:23 GMT"});
   EXPECT_EQ(response_of(r).status, 304);
   EXPECT_EQ(response_of(r).body, "");
   auto requests = server.requests();
@@ -210,14 +213,15 @@ TEST_P(PrivateAddress, Table) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, PrivateAddress,
-    ::testing::Values(AddressCase{"127.0.0.1", true}, AddressCase{"127.255.0.9", true}, AddressCase{"10.1.2.3", true},
-                      AddressCase{"172.16.0.1", true}, AddressCase{"172.31.255.255", true},
-                      AddressCase{"172.32.0.1", false}, AddressCase{"192.168.1.1", true},
-                      AddressCase{"169.254.169.254", true}, AddressCase{"100.64.0.1", true},
-                      AddressCase{"0.0.0.0", true}, AddressCase{"224.0.0.1", true},
-                      AddressCase{"255.255.255.255", true}, AddressCase{"8.8.8.8", false},
-                      AddressCase{"93.184.216.34", false}, AddressCase{"::1", true}, AddressCase{"::", true},
-                      AddressCase{"fe80::1", true}, AddressCase{"fd00::1", true}, AddressCase{"ff02::1", true},
+    ::testing::Values(AddressCase{"127.0.0.1", true}, AddressCase{"127.255.0.9", true},
+                      AddressCase{"10.1.2.3", true}, AddressCase{"172.16.0.1", true},
+                      AddressCase{"172.31.255.255", true}, AddressCase{"172.32.0.1", false},
+                      AddressCase{"192.168.1.1", true}, AddressCase{"169.254.169.254", true},
+                      AddressCase{"100.64.0.1", true}, AddressCase{"0.0.0.0", true},
+                      AddressCase{"224.0.0.1", true}, AddressCase{"255.255.255.255", true},
+                      AddressCase{"8.8.8.8", false}, AddressCase{"93.184.216.34", false},
+                      AddressCase{"::1", true}, AddressCase{"::", true}, AddressCase{"fe80::1", true},
+                      AddressCase{"fd00::1", true}, AddressCase{"ff02::1", true},
                       AddressCase{"::ffff:127.0.0.1", true}, AddressCase{"::ffff:10.0.0.1", true},
                       AddressCase{"::ffff:8.8.8.8", false}, AddressCase{"64:ff9b::a9fe:a9fe", true},
                       AddressCase{"2001:4860:4860::8888", false}, AddressCase{"not-an-address", true}));

@@ -1,5 +1,6 @@
 #include "tests/support/http_server.hpp"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -30,6 +31,7 @@ struct HttpServer::Impl {
       HttpRequest r;
       r.method = std::string(request.method_string());
       r.target = std::string(request.target());
+      r.received = std::chrono::steady_clock::now();
       for (const auto& field : request) {
         std::string name(field.name_string());
         for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -78,7 +80,7 @@ struct HttpServer::Impl {
     Impl* owner;
   };
 
-  explicit Impl(HttpHandler h) : handler(std::move(h)), acceptor(io) {
+  Impl(HttpHandler h, int threads) : handler(std::move(h)), acceptor(io) {
     tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
     acceptor.open(ep.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -86,12 +88,12 @@ struct HttpServer::Impl {
     acceptor.listen();
     port = acceptor.local_endpoint().port();
     accept();
-    thread = std::thread([this] { io.run(); });
+    for (int i = 0; i < std::max(1, threads); ++i) pool.emplace_back([this] { io.run(); });
   }
 
   ~Impl() {
     io.stop();
-    if (thread.joinable()) thread.join();
+    for (auto& t : pool) t.join();
   }
 
   void accept() {
@@ -107,10 +109,11 @@ struct HttpServer::Impl {
   asio::io_context io;
   tcp::acceptor acceptor;
   std::uint16_t port = 0;
-  std::thread thread;
+  std::vector<std::thread> pool;
 };
 
-HttpServer::HttpServer(HttpHandler handler) : m_impl(std::make_unique<Impl>(std::move(handler))) {}
+HttpServer::HttpServer(HttpHandler handler, int threads)
+    : m_impl(std::make_unique<Impl>(std::move(handler), threads)) {}
 HttpServer::~HttpServer() = default;
 
 std::uint16_t HttpServer::port() const {

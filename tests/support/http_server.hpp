@@ -19,6 +19,7 @@ struct HttpRequest {
   std::string method;
   std::string target;
   std::map<std::string, std::string> headers;  // names lower-cased
+  std::chrono::steady_clock::time_point received;
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? std::string() : it->second;
@@ -36,7 +37,8 @@ using HttpHandler = std::function<HttpReply(const HttpRequest&)>;
 
 class HttpServer {
  public:
-  explicit HttpServer(HttpHandler handler);
+  // `threads` > 1 runs handlers concurrently (for tests of client concurrency).
+  explicit HttpServer(HttpHandler handler, int threads = 1);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

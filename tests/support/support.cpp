@@ -106,6 +106,20 @@ std::string fixture_path(const std::string& relative) {
   return std::string(FW_SOURCE_DIR) + "/tests/fixtures/" + relative;
 }
 
+std::string without_polling_hints(std::string feed) {
+  for (const char* tag : {"sy:updatePeriod", "sy:updateFrequency", "ttl"}) {
+    std::string open = std::string("<") + tag + ">";
+    std::string close = std::string("</") + tag + ">";
+    std::size_t a = 0;
+    while ((a = feed.find(open)) != std::string::npos) {
+      std::size_t b = feed.find(close, a);
+      if (b == std::string::npos) break;
+      feed.erase(a, b + close.size() - a);
+    }
+  }
+  return feed;
+}
+
 std::string fixture(const std::string& relative) {
   return read_file(fixture_path(relative));
 }

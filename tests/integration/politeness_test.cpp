@@ -1,0 +1,135 @@
+// Per-host politeness, Retry-After and feed-provided intervals, end to end:
+// `feedwatch once` against loopback servers that time and count requests.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "tests/support/http_server.hpp"
+#include "tests/support/support.hpp"
+
+namespace fw::test {
+namespace {
+
+std::string config(const TempDatabase& db, const TempDir& dir, const std::string& per_host,
+                   const std::vector<std::string>& urls) {
+  std::string yaml = "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" + dir.path() +
+                     "\"\nhttp:\n  allow_private_networks: true\n  per_host: " + per_host + "\nfeeds:\n";
+  for (std::size_t i = 0; i < urls.size(); ++i) {
+    yaml += "  - name: f" + std::to_string(i) + "\n    url: \"" + urls[i] + "\"\n    interval: 15m\n";
+  }
+  return dir.write("c.yaml", yaml);
+}
+
+std::string rss(const std::string& channel_extra) {
+  return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><link>http://x/</link>" +
+         channel_extra + "<item><title>a</title><guid>http://x/a</guid></item></channel></rss>";
+}
+
+TEST(Politeness, MinDelaySpacesRequestsToOneHost) {
+  TempDatabase db;
+  TempDir dir;
+  HttpServer server([](const HttpRequest&) { return HttpReply{200, {}, rss("")}; });
+  std::string cfg = config(db, dir, "{ max_concurrent: 2, min_delay: 1s }",
+                           {server.url("/a"), server.url("/b"), server.url("/c")});
+  ProcessResult r = run_feedwatch({"once", "--config", cfg});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  for (std::size_t i = 1; i < requests.size(); ++i) {
+    auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(requests[i].received -
+                                                                     requests[i - 1].received);
+    EXPECT_GE(gap.count(), 900) << "request " << i << " came " << gap.count() << " ms after the one before";
+  }
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log WHERE outcome = 'ok'"), "3");
+}
+
+TEST(Politeness, MaxConcurrentIsNeverExceeded) {
+  TempDatabase db;
+  TempDir dir;
+  std::atomic<int> now{0};
+  std::atomic<int> peak{0};
+  HttpServer server(
+      [&](const HttpRequest&) {
+        int n = ++now;
+        int p = peak.load();
+        while (n > p && !peak.compare_exchange_weak(p, n)) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        --now;
+        return HttpReply{200, {}, rss("")};
+      },
+      /*threads=*/6);
+  std::vector<std::string> urls;
+  for (int i = 0; i < 6; ++i) urls.push_back(server.url("/feed" + std::to_string(i)));
+  std::string cfg = config(db, dir, "{ max_concurrent: 2, min_delay: 0s }", urls);
+  ProcessResult r = run_feedwatch({"once", "--config", cfg});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(server.requests().size(), 6u);
+  EXPECT_EQ(peak.load(), 2) << "the server saw " << peak.load() << " requests at once";
+}
+
+TEST(Politeness, RetryAfterSecondsPostponesTheNextPoll) {
+  TempDatabase db;
+  TempDir dir;
+  HttpServer server([](const HttpRequest&) {
+    return HttpReply{429, {{"Retry-After", "7200"}}, "slow down"};
+  });
+  std::string cfg = config(db, dir, "{ max_concurrent: 2, min_delay: 1s }", {server.url("/feed")});
+  ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
+  EXPECT_EQ(
+      db.scalar(
+          "SELECT next_poll_at BETWEEN now() + interval '7190 seconds' AND now() + interval '7210 seconds' "
+          "FROM feeds"),
+      "t");
+}
+
+TEST(Politeness, RetryAfterHttpDatePostponesTheNextPoll) {
+  TempDatabase db;
+  TempDir dir;
+  std::string when = db.scalar(
+      "SELECT to_char((now() + interval '3 hours') AT TIME ZONE 'UTC', 'Dy, DD Mon YYYY HH24:MI:SS') || ' "
+      "GMT'");
+  HttpServer server([&](const HttpRequest&) {
+    return HttpReply{503, {{"Retry-After", when}}, "maintenance"};
+  });
+  std::string cfg = config(db, dir, "{ max_concurrent: 2, min_delay: 1s }", {server.url("/feed")});
+  ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
+  EXPECT_EQ(
+      db.scalar(
+          "SELECT next_poll_at BETWEEN now() + interval '170 minutes' AND now() + interval '181 minutes' "
+          "FROM feeds"),
+      "t")
+      << when;
+}
+
+TEST(Politeness, FeedTtlLengthensTheInterval) {
+  TempDatabase db;
+  TempDir dir;
+  HttpServer server([](const HttpRequest&) { return HttpReply{200, {}, rss("<ttl>180</ttl>")}; });
+  std::string cfg = config(db, dir, "{ max_concurrent: 2, min_delay: 1s }", {server.url("/feed")});
+  ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
+  // <ttl> is in minutes (RSS 2.0): three hours, longer than the 15 m floor.
+  EXPECT_EQ(
+      db.scalar(
+          "SELECT next_poll_at BETWEEN now() + interval '179 minutes' AND now() + interval '181 minutes' "
+          "FROM feeds"),
+      "t");
+}
+
+TEST(Politeness, ShortCacheMaxAgeDoesNotShortenTheInterval) {
+  TempDatabase db;
+  TempDir dir;
+  HttpServer server([](const HttpRequest&) {
+    return HttpReply{200, {{"Cache-Control", "max-age=60"}}, rss("")};
+  });
+  std::string cfg = config(db, dir, "{ max_concurrent: 2, min_delay: 1s }", {server.url("/feed")});
+  ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
+  EXPECT_EQ(
+      db.scalar("SELECT next_poll_at BETWEEN now() + interval '14 minutes' AND now() + interval '16 minutes' "
+                "FROM feeds"),
+      "t");
+}
+
+}  // namespace
+}  // namespace fw::test
