@@ -27,10 +27,12 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <unordered_map>
@@ -119,6 +121,11 @@ bool is_private_v6(const unsigned char* b) {
 
 }  // namespace
 
+bool Response::moved_permanently() const {
+  return !redirects.empty() &&
+         std::all_of(redirects.begin(), redirects.end(), [](long s) { return s == 301 || s == 308; });
+}
+
 bool is_private_address(const std::string& address) {
   in_addr v4{};
   if (inet_pton(AF_INET, address.c_str(), &v4) == 1) return is_private_v4(ntohl(v4.s_addr));
@@ -135,7 +142,8 @@ struct Fetcher::Impl {
     Response response;
     Impl* owner = nullptr;
     bool too_large = false;
-    std::string refused;  // why the SSRF guard refused a connection
+    long last_status = 0;  // of the response whose headers are being read
+    std::string refused;   // why the SSRF guard refused a connection
     std::chrono::steady_clock::time_point started;
     char errbuf[CURL_ERROR_SIZE] = {};
   };
@@ -225,6 +233,12 @@ struct Fetcher::Impl {
     std::string_view line(data, size * n);
     if (line.rfind("HTTP/", 0) == 0) {
       // A new response begins (after a redirect or a 100 Continue): forget the old headers.
+      std::size_t space = line.find(' ');
+      long code =
+          space == std::string_view::npos ? 0 : std::atol(std::string(line.substr(space + 1, 3)).c_str());
+      if (code >= 100 && code < 200) return size * n;  // interim response
+      if (t->last_status >= 300 && t->last_status < 400) t->response.redirects.push_back(t->last_status);
+      t->last_status = code;
       t->response.etag.reset();
       t->response.last_modified.reset();
       t->response.retry_after.reset();

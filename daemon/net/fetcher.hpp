@@ -49,6 +49,10 @@ struct Response {
   std::optional<std::string> retry_after;
   std::optional<std::string> cache_control;
   std::string body;  // decoded (gzip/deflate removed)
+  // Status codes of the redirects followed on the way, in order (empty: none).
+  std::vector<long> redirects;
+  // Every redirect followed was permanent (301 or 308): the resource has moved.
+  bool moved_permanently() const;
   std::chrono::milliseconds elapsed{0};
 };
 

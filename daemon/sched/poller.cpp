@@ -223,6 +223,7 @@ struct Poller::Impl {
     poll.status = response.status;
     poll.bytes = static_cast<std::int64_t>(response.body.size());
     poll.duration_ms = response.elapsed.count();
+    if (response.moved_permanently()) poll.moved_to = response.effective_url;
     if (response.status == 304) {
       poll.outcome = "not_modified";
       poll.etag = response.etag;
@@ -276,9 +277,11 @@ struct Poller::Impl {
     }
     metrics.articles_stored(counts->new_articles, counts->new_versions);
     notify_status(feed, "ok");
-    spdlog::info("poll feed={} status={} entries={} new={} changed={} unchanged={} bytes={} ms={}", feed.name,
-                 response.status, parsed->entries.size(), counts->new_articles, counts->new_versions,
-                 counts->unchanged, poll.bytes, poll.duration_ms);
+    log_move();
+    spdlog::info(
+        "poll feed={} status={} entries={} new={} changed={} unchanged={} duplicates={} bytes={} ms={}",
+        feed.name, response.status, parsed->entries.size(), counts->new_articles, counts->new_versions,
+        counts->unchanged, counts->duplicates, poll.bytes, poll.duration_ms);
   }
 
   // systemctl status shows the last line sent as STATUS=.
@@ -301,12 +304,17 @@ struct Poller::Impl {
     return result;
   }
 
+  void log_move() {
+    if (std::string moved = store.take_moved_feed(); !moved.empty()) spdlog::info("feed_moved {}", moved);
+  }
+
   void record(const store::FeedRow& feed, const store::PollRecord& poll) {
     notify_status(feed, poll.outcome);
     if (auto r = store.record_poll(feed, poll); !r) {
       metrics.store_failed();
       spdlog::error("store_failed feed={} error=\"{}\"", feed.name, r.error().message);
     }
+    log_move();
   }
 
   void release_lease(const store::FeedRow& feed) {

@@ -1,5 +1,7 @@
 #include "daemon/store/store.hpp"
 
+#include <unordered_set>
+
 #include "parsers/date/date.hpp"
 #include "parsers/text/normalize.hpp"
 
@@ -61,10 +63,10 @@ Result<void> Store::sync_feeds(const std::vector<config::FeedConfig>& feeds) {
   for (const config::FeedConfig& f : feeds) {
     // A changed URL is a different resource: its validators no longer apply.
     auto r = m_conn.exec(
-        "INSERT INTO feeds (name, url) VALUES ($1, $2) "
-        "ON CONFLICT (name) DO UPDATE SET url = EXCLUDED.url, etag = NULL, last_modified = NULL, "
-        "  next_poll_at = now() "
-        "WHERE feeds.url IS DISTINCT FROM EXCLUDED.url",
+        "INSERT INTO feeds (name, url, config_url) VALUES ($1, $2, $2) "
+        "ON CONFLICT (name) DO UPDATE SET url = EXCLUDED.url, config_url = EXCLUDED.config_url, "
+        "  etag = NULL, last_modified = NULL, moved_to = NULL, moved_count = 0, next_poll_at = now() "
+        "WHERE feeds.config_url IS DISTINCT FROM EXCLUDED.config_url",
         {f.name, f.url});
     if (!r) return r.error();
   }
@@ -196,6 +198,9 @@ Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll
        poll.error, parsed ? parsed->title : std::nullopt, parsed ? parsed->link : std::nullopt,
        std::to_string(counts.new_articles)});
   if (!r) return r.error();
+  if (success) {
+    if (auto moved = follow_permanent_redirect(feed, poll); !moved) return moved.error();
+  }
   auto log = m_conn.exec(
       "INSERT INTO fetch_log (feed_id, url, started_at, duration_ms, status, outcome, bytes, new_entries, "
       "error) "
@@ -209,12 +214,42 @@ Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll
   return {};
 }
 
+// RFC 9110 §15.4.2: after a 301/308 a client "ought to" use the new URL. One
+// redirect may be a mistake on the server, so the stored URL follows only after
+// k_moves_to_follow polls in a row were permanently redirected to the same place.
+Result<void> Store::follow_permanent_redirect(const FeedRow& feed, const PollRecord& poll) {
+  const std::string id = std::to_string(feed.id);
+  auto r = m_conn.exec(
+      "UPDATE feeds SET moved_count = CASE WHEN $2::text IS NULL THEN 0 "
+      "                                    WHEN moved_to = $2 THEN moved_count + 1 ELSE 1 END, "
+      "  moved_to = $2 "
+      "WHERE id = $1 RETURNING moved_count",
+      {id, poll.moved_to});
+  if (!r) return r.error();
+  if (!r->empty() && r->get_int(0, 0) >= k_moves_to_follow) {
+    auto moved = m_conn.exec(
+        "UPDATE feeds SET url = moved_to, moved_to = NULL, moved_count = 0 WHERE id = $1 RETURNING url",
+        {id});
+    if (!moved) return moved.error();
+    m_moved_feed = feed.name + " " + feed.url + " -> " + std::string(moved->get(0, 0));
+  }
+  return {};
+}
+
 Result<StoreCounts> Store::record_feed(const FeedRow& feed, const PollRecord& poll,
                                        const feed::Feed& parsed) {
   StoreCounts counts;
   db::Transaction tx(m_conn);
   if (!tx.begun()) return tx.begin_error();
+  // A guid repeated inside one document (feeds do this) is one article: the
+  // first occurrence, which feeds list newest first, is the one kept; storing
+  // both would record a phantom edit on every poll.
+  std::unordered_set<std::string> seen;
   for (const feed::Entry& entry : parsed.entries) {
+    if (!seen.insert(article_key(entry, feed.url)).second) {
+      ++counts.duplicates;
+      continue;
+    }
     if (auto r = store_entry(feed, entry, counts); !r) return r.error();
   }
   if (auto r = write_poll_state(feed, poll, &parsed, counts); !r) return r.error();

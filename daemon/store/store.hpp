@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "daemon/config/config.hpp"
@@ -34,12 +35,15 @@ struct PollRecord {
   std::optional<std::string> etag;  // validators of a 200 or 304 response
   std::optional<std::string> last_modified;
   std::chrono::seconds next_poll_in{0};
+  // The final URL when every redirect on the way was permanent (301/308).
+  std::optional<std::string> moved_to;
 };
 
 struct StoreCounts {
   int new_articles = 0;
   int new_versions = 0;  // versions of articles already known (edits seen in the feed)
   int unchanged = 0;
+  int duplicates = 0;  // entries repeating an earlier entry's identity in the same document
 };
 
 // The stable identity of an entry across polls and feeds: its guid/id (scoped by
@@ -75,9 +79,16 @@ class Store {
  private:
   Result<void> write_poll_state(const FeedRow& feed, const PollRecord& poll, const feed::Feed* parsed,
                                 const StoreCounts& counts);
+  Result<void> follow_permanent_redirect(const FeedRow& feed, const PollRecord& poll);
   Result<void> store_entry(const FeedRow& feed, const feed::Entry& entry, StoreCounts& counts);
 
   db::Connection& m_conn;
+  std::string m_moved_feed;
+
+ public:
+  static constexpr int k_moves_to_follow = 3;
+  // "name old -> new" when the last recorded poll moved its feed to a new URL, once.
+  std::string take_moved_feed() { return std::exchange(m_moved_feed, {}); }
 };
 
 // "{a,b}" in PostgreSQL's array input syntax, every element quoted and escaped.

@@ -228,3 +228,27 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace fw::net
+
+namespace fw::net {
+namespace {
+
+TEST(Fetcher, RecordsRedirectCodesOnTheWay) {
+  HttpServer server([](const HttpRequest& r) {
+    if (r.target == "/a") return HttpReply{301, {{"Location", "/b"}}, ""};
+    if (r.target == "/b") return HttpReply{308, {{"Location", "/c"}}, ""};
+    if (r.target == "/t") return HttpReply{302, {{"Location", "/c"}}, ""};
+    return HttpReply{200, {}, "here"};
+  });
+  FetchResult permanent = fetch_one(loopback_options(), {server.url("/a"), {}, {}});
+  EXPECT_EQ(response_of(permanent).redirects, (std::vector<long>{301, 308}));
+  EXPECT_TRUE(response_of(permanent).moved_permanently());
+  FetchResult temporary = fetch_one(loopback_options(), {server.url("/t"), {}, {}});
+  EXPECT_EQ(response_of(temporary).redirects, (std::vector<long>{302}));
+  EXPECT_FALSE(response_of(temporary).moved_permanently());
+  FetchResult direct = fetch_one(loopback_options(), {server.url("/c"), {}, {}});
+  EXPECT_TRUE(response_of(direct).redirects.empty());
+  EXPECT_FALSE(response_of(direct).moved_permanently());
+}
+
+}  // namespace
+}  // namespace fw::net

@@ -202,3 +202,32 @@ TEST_F(PollTest, PrivateAddressIsRefusedUnlessAllowed) {
 
 }  // namespace
 }  // namespace fw::test
+
+namespace fw::test {
+namespace {
+
+TEST_F(PollTest, DuplicateGuidInOneFeedIsOneArticleWithOneVersion) {
+  // The DeepSeek item again at the end, with a different body: the first occurrence wins.
+  std::size_t start = feed.find("<item>");
+  std::size_t end = feed.find("</item>", start) + 7;
+  std::string copy = feed.substr(start, end - start);
+  std::size_t body = copy.find("<content:encoded>");
+  copy.insert(body + 17, "<![CDATA[<p>A different body.</p>]]>");
+  body_override = feed;
+  body_override.insert(body_override.rfind("</channel>"), copy);
+  for (int poll = 0; poll < 2; ++poll) {
+    version = poll + 1;
+    ProcessResult r = once();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("duplicates=1"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(count("articles"), 3);
+  EXPECT_EQ(count("article_versions"), 3);
+  EXPECT_EQ(
+      db.scalar("SELECT position('A different body' IN body_text) FROM article_versions v "
+                "JOIN articles a ON a.id = v.article_id WHERE a.guid = 'https://focus.cbbc.org/?p=15231'"),
+      "0");
+}
+
+}  // namespace
+}  // namespace fw::test
