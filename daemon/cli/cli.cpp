@@ -7,6 +7,8 @@
 #include <memory>
 #include <sstream>
 
+#include "daemon/cli/diff_command.hpp"
+#include "daemon/cli/extract_command.hpp"
 #include "daemon/cli/status_command.hpp"
 #include "daemon/config/config.hpp"
 #include "daemon/db/embedded.hpp"
@@ -161,6 +163,30 @@ int main(int argc, char** argv) {
   parse->add_option("FILE", input, "feed file, or - for standard input")->required();
   parse->add_option("--base-url", base_url, "the document's URL, for relative links");
   parse->add_option("--content-type", content_type, "the HTTP Content-Type it was served with");
+  auto* extract = app.add_subcommand("extract", "print the clean body of an article page");
+  std::string extract_input;
+  std::string extract_url;
+  std::string extract_format = "text";
+  std::vector<std::string> batch;
+  extract->add_option("FILE", extract_input, "HTML file, or - for standard input");
+  extract->add_option("--url", extract_url, "the page's URL (site rules, relative links)");
+  extract->add_option("--format", extract_format, "text | json | html")
+      ->check(CLI::IsMember({"text", "json", "html"}))
+      ->capture_default_str();
+  extract->add_option("--batch", batch, "IN_DIR OUT_DIR: every IN_DIR/<id>.html to OUT_DIR/<id>.txt")
+      ->expected(2)
+      ->excludes("FILE");
+
+  auto* diff = app.add_subcommand("diff", "word-level diff of two texts");
+  std::string diff_old;
+  std::string diff_new;
+  std::string diff_format = "text";
+  diff->add_option("OLD", diff_old, "the old text (file, or - for standard input)")->required();
+  diff->add_option("NEW", diff_new, "the new text (file)")->required();
+  diff->add_option("--format", diff_format, "text | json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
   for (auto* sub : {run, once, migrate, check, status}) {
     sub->add_option("-c,--config", g.config_path, "configuration file");
     sub->add_option("--log-level", g.log_level, "log level");
@@ -171,6 +197,15 @@ int main(int argc, char** argv) {
   try {
     if (*check) return cmd_check_config(g);
     if (*parse) return cmd_parse_feed(input, base_url, content_type);
+    if (*extract) {
+      if (batch.empty() && extract_input.empty()) {
+        std::cerr << "feedwatch extract: give FILE (or -) or --batch IN_DIR OUT_DIR\n";
+        return 2;
+      }
+      return run_extract(extract_input, extract_url, extract_format, batch.empty() ? "" : batch[0],
+                         batch.empty() ? "" : batch[1]);
+    }
+    if (*diff) return run_diff(diff_old, diff_new, diff_format);
     if (*migrate) return cmd_migrate(g);
     if (*status) return cmd_status(g);
     if (*once) return cmd_poll(g, false);

@@ -78,7 +78,7 @@ TextValue read_text(const xmlNode* node) {
     case TextKind::k_binary:
       break;
   }
-  if (value.markup) value.text = html_text(*value.markup);
+  if (value.markup) value.text = body_text(node, *value.markup);
   return value;
 }
 
@@ -162,6 +162,8 @@ Entry parse_entry(const xmlNode* node, std::vector<std::string>& warnings) {
       if (std::optional<std::string> length = attribute(child, "length"))
         enclosure.length = parse_length(*length);
       entry.enclosures.push_back(std::move(enclosure));
+    } else {
+      read_media(child, name, entry);
     }
   }
   if (!entry.title) {
@@ -188,7 +190,12 @@ void parse_atom(const xmlNode* root, Feed& feed) {
     feed.language = normalize_language(text_content(language));
   }
   for (const xmlNode* child : child_elements(root)) {
-    if (atom_name(child) == "entry") feed.entries.push_back(parse_entry(child, feed.warnings));
+    const std::string name = atom_name(child);
+    if (name == "entry") {
+      feed.entries.push_back(parse_entry(child, feed.warnings));
+    } else if (name == "link") {
+      set_paging_link(feed, link_rel(child), resolve_url(child, attribute(child, "href").value_or("")));
+    }
   }
 }
 

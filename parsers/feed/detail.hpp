@@ -23,6 +23,16 @@ struct XmlDocDeleter {
 };
 using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocDeleter>;
 
+// What the format parsers need from ParseOptions while they walk one document;
+// parse.cpp points the xmlDoc's _private at it.
+struct DocumentContext {
+  bool plain_text = true;
+  // Most text that internal entity references may add to one value
+  // (ParseLimits::max_entity_bytes), and whether some value reached it.
+  std::size_t max_entity_bytes = 0;
+  bool entity_limit_reached = false;
+};
+
 // ---- encoding.cpp: bytes -> UTF-8 --------------------------------------------
 
 // Decodes a document to UTF-8 following RFC 7303 section 3: a byte order mark
@@ -39,7 +49,7 @@ std::string decode_to_utf8(std::string_view bytes, std::string_view content_type
 // (&nbsp; &eacute; ...) as numeric references, and stray '&' as "&amp;", so
 // that libxml2 keeps the characters instead of dropping them. CDATA sections,
 // comments, processing instructions and the DOCTYPE are left untouched.
-std::string replace_html_entities(std::string_view xml, std::vector<std::string>& warnings);
+std::string replace_html_entities(std::string xml, std::vector<std::string>& warnings);
 
 // ---- xml.cpp: tree access -----------------------------------------------------
 
@@ -95,6 +105,11 @@ std::optional<std::string> plain_text(std::string_view text);
 // HTML -> text (fw::text::html_to_text); empty -> nullopt.
 std::optional<std::string> html_text(std::string_view html);
 
+// An entry body (description, content:encoded, Atom content) found at `node`:
+// html_text(markup), or the markup itself when the document's ParseOptions ask
+// for no plain text.
+std::optional<std::string> body_text(const xmlNode* node, std::string_view markup);
+
 // RSS titles and other "maybe HTML" values: literal unless they look like HTML.
 std::optional<std::string> maybe_html_text(std::string_view text);
 
@@ -122,6 +137,18 @@ std::optional<std::int64_t> parse_length(std::string_view text);
 // Fills entry.summary from entry.content when the entry has no summary element
 // (FEED-JSON.md "summary").
 void default_summary(Entry& entry, bool has_summary_element);
+
+// Sets Entry::key for every entry (feed.hpp), making duplicates unique.
+void assign_keys(Feed& feed);
+
+// Stores a feed-level link by its rel ("self", "next", "previous"/"prev",
+// "first", "last"; others ignored); the first of each kind wins.
+void set_paging_link(Feed& feed, std::string_view rel, std::optional<std::string> href);
+
+// rss.cpp: media:content, media:thumbnail and media:group (whose media:category
+// counts as the item's own; its media:title is the title fallback) into `entry`.
+// Returns true when `name` was a media element it handled.
+bool read_media(const xmlNode* node, std::string_view name, Entry& entry);
 
 // ---- format parsers --------------------------------------------------------------
 

@@ -23,12 +23,15 @@
 // at them).
 #include <iconv.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parsers/feed/detail.hpp"
@@ -79,11 +82,43 @@ std::string decode_cp1252(std::string_view bytes) {
 
 // UTF-8 with a windows-1252 fallback for each byte that is not part of a
 // well-formed sequence. Returns how many bytes needed the fallback.
+// The end of the run of bytes from `i` on that are plain printable ASCII or
+// tab/LF/CR (the bytes the clean-up loops pass through unchanged), tested eight
+// at a time: a word has none of the others when no byte has its high bit set and
+// no byte is below 0x20 (the classic "has a byte less than n" bit trick).
+std::size_t plain_ascii_end(std::string_view s, std::size_t i) {
+  constexpr std::uint64_t k_high = 0x8080808080808080ULL;
+  constexpr std::uint64_t k_space = 0x2020202020202020ULL;
+  while (i < s.size()) {
+    while (i + 8 <= s.size()) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, s.data() + i, 8);
+      if (((word | ((word - k_space) & ~word)) & k_high) != 0) break;
+      i += 8;
+    }
+    // The word holds a byte to look at: step over one that passes (often a
+    // newline), stop at one that does not.
+    const std::size_t word_end = std::min(i + 8, s.size());
+    for (; i < word_end; ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x80 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r')) return i;
+    }
+  }
+  return i;
+}
+
 std::size_t decode_utf8_lenient(std::string_view bytes, std::string& out) {
   out.reserve(bytes.size());
   std::size_t repaired = 0;
   std::size_t i = 0;
   while (i < bytes.size()) {
+    // ASCII runs (most of any feed) are copied whole.
+    const std::size_t ascii_end = plain_ascii_end(bytes, i);
+    if (ascii_end > i) {
+      out.append(bytes.substr(i, ascii_end - i));
+      i = ascii_end;
+      continue;
+    }
     const std::size_t len = fw::text::utf8_sequence_length(bytes, i);
     if (len > 0) {
       out.append(bytes.substr(i, len));
@@ -218,8 +253,23 @@ Bom detect_bom(std::string_view b) {
 // XML 1.0 section 2.2 Char: tab, LF, CR and everything from U+0020 except the
 // surrogates and U+FFFE/U+FFFF (which well-formed UTF-8 input cannot hold except
 // U+FFFE/U+FFFF). Drops the C0 controls and those two, counting them.
+bool is_forbidden_at(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c < 0x20) return c != '\t' && c != '\n' && c != '\r';
+  return c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
+         (static_cast<unsigned char>(text[i + 2]) == 0xBE || static_cast<unsigned char>(text[i + 2]) == 0xBF);
+}
+
 std::string strip_forbidden_chars(std::string text, std::size_t& dropped) {
   dropped = 0;
+  // The common case, a clean document, is returned without a copy.
+  std::size_t first = 0;
+  while (first < text.size()) {
+    first = plain_ascii_end(text, first);
+    if (first == text.size() || is_forbidden_at(text, first)) break;
+    ++first;
+  }
+  if (first == text.size()) return text;
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -316,7 +366,8 @@ std::string decode_to_utf8(std::string_view bytes, std::string_view content_type
   const auto start = view.find_first_not_of(" \t\r\n");
   if (start != std::string_view::npos) view.remove_prefix(start);
   std::size_t dropped = 0;
-  std::string result = strip_forbidden_chars(std::string(view), dropped);
+  if (view.size() != text.size()) text = std::string(view);
+  std::string result = strip_forbidden_chars(std::move(text), dropped);
   if (dropped > 0) {
     warnings.push_back("encoding: removed " + std::to_string(dropped) +
                        " control character(s) that XML forbids");

@@ -16,6 +16,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parsers/feed/detail.hpp"
@@ -108,55 +109,55 @@ std::size_t skip_verbatim(std::string_view s, std::size_t i) {
 
 }  // namespace
 
-std::string replace_html_entities(std::string_view xml, std::vector<std::string>& warnings) {
-  if (xml.find('&') == std::string_view::npos) return std::string(xml);
-  const bool declares_entities = xml.find("<!ENTITY") != std::string_view::npos;
+std::string replace_html_entities(std::string xml, std::vector<std::string>& warnings) {
+  if (xml.find('&') == std::string::npos) return xml;
+  const bool declares_entities = xml.find("<!ENTITY") != std::string::npos;
   std::map<std::string, std::string, std::less<>> decoded;  // name -> replacement, per document
   std::size_t html_names = 0;
   std::size_t unknown_names = 0;
   std::size_t bare_ampersands = 0;
 
+  // The output is built lazily: xml[copied, i) is pending verbatim text, and a
+  // document that needs no rewriting (most) is returned without a copy.
+  const std::string_view in = xml;
   std::string out;
-  out.reserve(xml.size() + xml.size() / 16);
+  std::size_t copied = 0;
+  auto replace = [&](std::size_t from, std::size_t to, std::string_view with) {
+    if (out.empty()) out.reserve(in.size() + in.size() / 16);
+    out.append(in.substr(copied, from - copied));
+    out.append(with);
+    copied = to;
+  };
   std::size_t i = 0;
-  while (i < xml.size()) {
-    const char c = xml[i];
-    if (c == '<') {
-      const std::size_t end = skip_verbatim(xml, i);
-      if (end != std::string_view::npos) {
-        out.append(xml.substr(i, end - i));
-        i = end;
-        continue;
-      }
-    }
-    if (c != '&') {
-      out += c;
-      ++i;
+  while (i < in.size()) {
+    i = in.find_first_of("<&", i);
+    if (i == std::string_view::npos) break;
+    if (in[i] == '<') {
+      const std::size_t end = skip_verbatim(in, i);
+      i = end != std::string_view::npos ? end : i + 1;
       continue;
     }
-    if (i + 1 < xml.size() && xml[i + 1] == '#') {
-      const std::size_t len = numeric_reference_length(xml, i);
+    if (i + 1 < in.size() && in[i + 1] == '#') {
+      const std::size_t len = numeric_reference_length(in, i);
       if (len > 0) {
-        out.append(xml.substr(i, len));
         i += len;
       } else {
-        out += "&amp;";
+        replace(i, i + 1, "&amp;");
         ++bare_ampersands;
         ++i;
       }
       continue;
     }
     std::size_t j = i + 1;
-    while (j < xml.size() && is_name_char(xml[j])) ++j;
-    if (j == i + 1 || j >= xml.size() || xml[j] != ';') {
-      out += "&amp;";
+    while (j < in.size() && is_name_char(in[j])) ++j;
+    if (j == i + 1 || j >= in.size() || in[j] != ';') {
+      replace(i, i + 1, "&amp;");
       ++bare_ampersands;
       ++i;
       continue;
     }
-    const std::string_view name = xml.substr(i + 1, j - i - 1);
+    const std::string_view name = in.substr(i + 1, j - i - 1);
     if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos") {
-      out.append(xml.substr(i, j + 1 - i));
       i = j + 1;
       continue;
     }
@@ -179,8 +180,12 @@ std::string replace_html_entities(std::string_view xml, std::vector<std::string>
     } else if (it->second.rfind("&amp;", 0) == 0) {
       ++unknown_names;
     }
-    out += it->second;
+    replace(i, j + 1, it->second);
     i = j + 1;
+  }
+  if (copied > 0) {
+    out.append(in.substr(copied));
+    xml = std::move(out);
   }
   if (html_names > 0) {
     warnings.push_back("xml: " + std::to_string(html_names) + " undeclared HTML entity reference(s) decoded");
@@ -191,7 +196,7 @@ std::string replace_html_entities(std::string_view xml, std::vector<std::string>
   if (bare_ampersands > 0) {
     warnings.push_back("xml: " + std::to_string(bare_ampersands) + " unescaped '&' kept as text");
   }
-  return out;
+  return xml;
 }
 
 }  // namespace fw::feed::detail

@@ -2,12 +2,14 @@
 // (FEED-JSON.md "Text", "Dates", "author", "categories", "language").
 #include <algorithm>
 #include <array>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "parsers/date/date.hpp"
 #include "parsers/feed/detail.hpp"
+#include "parsers/text/normalize.hpp"
 #include "parsers/text/text.hpp"
 
 namespace fw::feed::detail {
@@ -68,6 +70,13 @@ std::optional<std::string> plain_text(std::string_view text) {
 
 std::optional<std::string> html_text(std::string_view html) {
   return non_empty(fw::text::html_to_text(html));
+}
+
+std::optional<std::string> body_text(const xmlNode* node, std::string_view markup) {
+  const auto* context =
+      node->doc != nullptr ? static_cast<const DocumentContext*>(node->doc->_private) : nullptr;
+  if (context != nullptr && !context->plain_text) return non_empty(std::string(markup));
+  return html_text(markup);
 }
 
 std::optional<std::string> maybe_html_text(std::string_view text) {
@@ -167,4 +176,89 @@ void default_summary(Entry& entry, bool has_summary_element) {
   if (!has_summary_element) entry.summary = entry.content;
 }
 
+void assign_keys(Feed& feed) {
+  std::set<std::string, std::less<>> seen;
+  std::size_t duplicates = 0;
+  for (Entry& entry : feed.entries) {
+    const std::string body = entry.content_html.value_or(entry.content.value_or(entry.summary.value_or("")));
+    std::string key;
+    if (entry.id) {
+      key = *entry.id;
+    } else if (entry.link) {
+      key = *entry.link;
+    } else {
+      key = "sha256:" + fw::text::sha256_hex(entry.title.value_or("") + "\n" + body);
+    }
+    if (!seen.insert(key).second) {
+      // A repeated guid: the entry's own link, title and body tell it apart
+      // (stable across polls); an exact repeat is numbered in document order.
+      ++duplicates;
+      const std::string distinct =
+          key + "#" +
+          fw::text::sha256_hex(entry.link.value_or("") + "\n" + entry.title.value_or("") + "\n" + body)
+              .substr(0, 16);
+      key = distinct;
+      for (int n = 2; !seen.insert(key).second; ++n) key = distinct + "-" + std::to_string(n);
+    }
+    entry.key = std::move(key);
+  }
+  if (duplicates > 0) {
+    feed.warnings.push_back("feed: " + std::to_string(duplicates) +
+                            " entry id(s) repeat an earlier entry's; their keys were made unique");
+  }
+}
+
+void set_paging_link(Feed& feed, std::string_view rel, std::optional<std::string> href) {
+  if (!href) return;
+  std::optional<std::string>* slot = nullptr;
+  if (rel == "self") {
+    slot = &feed.self_link;
+  } else if (rel == "next") {
+    slot = &feed.next_page;
+  } else if (rel == "previous" || rel == "prev") {
+    slot = &feed.previous_page;
+  } else if (rel == "first") {
+    slot = &feed.first_page;
+  } else if (rel == "last") {
+    slot = &feed.last_page;
+  }
+  if (slot != nullptr && !*slot) *slot = std::move(href);
+}
+
 }  // namespace fw::feed::detail
+
+namespace fw::feed {
+
+std::string wordpress_page_url(std::string_view feed_url, int page) {
+  const std::string_view trimmed = detail::trim(feed_url);
+  const auto hash = trimmed.find('#');
+  const std::string_view fragment =
+      hash == std::string_view::npos ? std::string_view() : trimmed.substr(hash);
+  const std::string_view without_fragment = trimmed.substr(0, hash);
+  const auto question = without_fragment.find('?');
+  std::string url(without_fragment.substr(0, question));
+  // Keep every query parameter except an existing "paged".
+  std::string query;
+  if (question != std::string_view::npos) {
+    std::string_view rest = without_fragment.substr(question + 1);
+    while (!rest.empty()) {
+      const auto amp = rest.find('&');
+      const std::string_view param = rest.substr(0, amp);
+      if (!param.empty() && param != "paged" && !param.starts_with("paged=")) {
+        if (!query.empty()) query += '&';
+        query += param;
+      }
+      if (amp == std::string_view::npos) break;
+      rest.remove_prefix(amp + 1);
+    }
+  }
+  if (page > 1) {
+    if (!query.empty()) query += '&';
+    query += "paged=" + std::to_string(page);
+  }
+  if (!query.empty()) url += "?" + query;
+  url += fragment;
+  return url;
+}
+
+}  // namespace fw::feed

@@ -1,6 +1,7 @@
 // Everything that touches nlohmann::json (a heavy header, so in one file only):
 // the parse-feed JSON output (FEED-JSON.md) and the JSON Feed input format
 // (https://www.jsonfeed.org/version/1.1/ and version 1).
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -96,7 +97,8 @@ Entry json_feed_item(const Json& item, const ParseOptions& options, std::vector<
     }
   }
   if (std::optional<std::string> html = string_member(item, "content_html")) {
-    entry.content = detail::html_text(*html);
+    entry.content = options.plain_text ? detail::html_text(*html) : std::optional<std::string>(*html);
+    if (entry.content && entry.content->empty()) entry.content.reset();
     if (entry.content) entry.content_html = std::move(html);
   } else if (std::optional<std::string> text = string_member(item, "content_text")) {
     entry.content = detail::plain_text(*text);
@@ -138,9 +140,43 @@ std::string to_json(const Feed& feed) {
   return object.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
 }
 
+namespace {
+
+// The deepest nesting of arrays and objects in a JSON text (strings skipped),
+// found before nlohmann::json builds (and later destroys) the value: a
+// megabyte of '[' must not become a million nested values.
+std::size_t json_depth(std::string_view text) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace
+
 namespace detail {
 
 Result<Feed> parse_json_feed(std::string_view utf8, const ParseOptions& options) {
+  if (json_depth(utf8) > options.limits.max_depth) {
+    return fail("not a feed: the JSON document is nested deeper than " +
+                std::to_string(options.limits.max_depth) + " levels");
+  }
   Json document = Json::parse(utf8.begin(), utf8.end(), nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded()) return fail("not a feed: the document starts like JSON but is not valid JSON");
   if (!document.is_object()) return fail("not a feed: the JSON document is not an object");

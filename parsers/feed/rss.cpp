@@ -12,7 +12,12 @@
 // * <ttl> is minutes (RSS 2.0 "ttl"); sy:updatePeriod/sy:updateFrequency mean
 //   "updated updateFrequency times per updatePeriod" (RSS 1.0 Syndication
 //   module). The larger interval of the two wins: both ask not to poll faster.
+// * <skipHours>/<skipDays> (RSS 2.0) and atom:link rel="self"/"next"/"previous"/
+//   "first"/"last" (RFC 5005 paging) are kept on the Feed for the scheduler and
+//   the backfill; Media RSS (media:content, media:thumbnail, media:group) on the
+//   Entry. None of them is part of the parse-feed JSON.
 #include <algorithm>
+#include <array>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -90,7 +95,72 @@ void add_enclosure(const xmlNode* node, Entry& entry) {
   entry.enclosures.push_back(std::move(enclosure));
 }
 
+// RSS 2.0 <skipHours><hour>0-23</hour>...</skipHours> and <skipDays><day>Monday</day>...
+void read_skip_hints(const xmlNode* channel, Feed& feed) {
+  if (const xmlNode* hours = first_child(channel, "skiphours")) {
+    for (const xmlNode* hour : child_elements(hours)) {
+      if (element_name(hour) != "hour") continue;
+      const std::optional<std::int64_t> value = parse_length(text_content(hour));
+      // RSS 2.0 says 0-23; some feeds write 24 for midnight.
+      if (value && *value <= 24) feed.skip_hours.push_back(static_cast<int>(*value % 24));
+    }
+    std::sort(feed.skip_hours.begin(), feed.skip_hours.end());
+    feed.skip_hours.erase(std::unique(feed.skip_hours.begin(), feed.skip_hours.end()), feed.skip_hours.end());
+  }
+  if (const xmlNode* days = first_child(channel, "skipdays")) {
+    constexpr std::array<std::string_view, 7> k_days = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                                        "Friday", "Saturday", "Sunday"};
+    std::array<bool, 7> seen{};
+    for (const xmlNode* day : child_elements(days)) {
+      if (element_name(day) != "day") continue;
+      const std::string value = ascii_lower(trim(text_content(day)));
+      for (std::size_t i = 0; i < k_days.size(); ++i) {
+        if (value == ascii_lower(k_days[i])) seen[i] = true;
+      }
+    }
+    for (std::size_t i = 0; i < k_days.size(); ++i) {
+      if (seen[i]) feed.skip_days.emplace_back(k_days[i]);
+    }
+  }
+}
+
+std::optional<std::int64_t> media_number(const xmlNode* node, std::string_view name) {
+  const std::optional<std::string> value = attribute(node, name);
+  return value ? parse_length(*value) : std::nullopt;
+}
+
 }  // namespace
+
+bool read_media(const xmlNode* node, std::string_view name, Entry& entry) {
+  if (name == "media:content") {
+    const std::optional<std::string> url = resolve_url(node, attribute(node, "url").value_or(""));
+    if (!url) return true;
+    Media media;
+    media.url = *url;
+    if (std::optional<std::string> type = attribute(node, "type")) media.type = plain_text(*type);
+    if (std::optional<std::string> medium = attribute(node, "medium")) media.medium = plain_text(*medium);
+    media.length = media_number(node, "fileSize");
+    media.width = media_number(node, "width");
+    media.height = media_number(node, "height");
+    entry.media.push_back(std::move(media));
+    // media:content may hold its own media:thumbnail, media:title ...
+    for (const xmlNode* child : child_elements(node)) read_media(child, element_name(child), entry);
+    return true;
+  }
+  if (name == "media:thumbnail") {
+    if (!entry.thumbnail) entry.thumbnail = resolve_url(node, attribute(node, "url").value_or(""));
+    return true;
+  }
+  if (name == "media:group") {
+    for (const xmlNode* child : child_elements(node)) {
+      const std::string child_name = element_name(child);
+      if (read_media(child, child_name, entry)) continue;
+      if (child_name == "media:category") add_category(entry.categories, text_content(child));
+    }
+    return true;
+  }
+  return false;
+}
 
 void parse_rss_channel(const xmlNode* channel, Feed& feed) {
   if (const xmlNode* title = first_non_empty(channel, {"title", "dc:title"})) {
@@ -104,6 +174,12 @@ void parse_rss_channel(const xmlNode* channel, Feed& feed) {
     feed.language = normalize_language(text_content(language));
   } else if (std::optional<std::string> lang = xml_lang(channel)) {
     feed.language = normalize_language(*lang);
+  }
+  read_skip_hints(channel, feed);
+  for (const xmlNode* child : child_elements(channel)) {
+    if (element_name(child) != "atom:link") continue;
+    set_paging_link(feed, ascii_lower(trim(attribute(child, "rel").value_or("alternate"))),
+                    resolve_url(child, attribute(child, "href").value_or("")));
   }
   const std::optional<std::int64_t> ttl = ttl_interval(channel);
   const std::optional<std::int64_t> syndication = syndication_interval(channel);
@@ -144,14 +220,16 @@ Entry parse_rss_item(const xmlNode* item, std::vector<std::string>& warnings) {
       add_category(entry.categories, text_content(child));
     } else if (name == "description" || name == "dc:description" || name == "media:description") {
       has_summary = true;
-      if (!entry.summary) entry.summary = html_text(inner_markup(child));
+      if (!entry.summary) entry.summary = body_text(child, inner_markup(child));
     } else if (name == "content:encoded" || name == "xhtml:body" || name == "fullitem") {
       if (entry.content) continue;
       std::string markup = inner_markup(child);
-      entry.content = html_text(markup);
+      entry.content = body_text(child, markup);
       if (entry.content) entry.content_html = std::move(markup);
     } else if (name == "enclosure") {
       add_enclosure(child, entry);
+    } else {
+      read_media(child, name, entry);
     }
   }
   // Author: dc:creator first, then RSS <author>; media:title only when no <title>.
@@ -161,6 +239,10 @@ Entry parse_rss_item(const xmlNode* item, std::vector<std::string>& warnings) {
   if (!entry.title) {
     if (const xmlNode* media_title = first_non_empty(item, {"media:title"})) {
       entry.title = maybe_html_text(text_content(media_title));
+    } else if (const xmlNode* group = first_child(item, "media:group")) {
+      if (const xmlNode* group_title = first_non_empty(group, {"media:title"})) {
+        entry.title = maybe_html_text(text_content(group_title));
+      }
     }
   }
   if (!entry.link) entry.link = permalink;

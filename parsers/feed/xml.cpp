@@ -76,11 +76,40 @@ constexpr std::array<KnownNamespace, 17> k_namespaces = {{
     {"http://purl.org/rss/1.0/modules/slash/", "slash"},
 }};
 
-void collect_text(const xmlNode* node, std::string& out, int entity_depth);
+// What entity references may still add to the value being read: each value
+// (one text_content or inner_markup call) gets ParseLimits::max_entity_bytes.
+// libxml2 bounds the sum over the document on top of this (its amplification
+// check against the document size).
+struct EntityBudget {
+  std::size_t bytes_left;
+  DocumentContext* context;  // where "limit reached" is recorded; may be null
+};
+
+EntityBudget entity_budget(const xmlNode* node) {
+  auto* context = node->doc != nullptr ? static_cast<DocumentContext*>(node->doc->_private) : nullptr;
+  return {context != nullptr ? context->max_entity_bytes : k_max_text_bytes, context};
+}
+
+void collect_text(const xmlNode* node, std::string& out, int entity_depth, EntityBudget& budget);
+
+// Appends text that an entity reference produced, charging it to the budget;
+// false (and nothing appended) once that is spent.
+bool append_entity_text(std::string& out, std::string_view text, EntityBudget& budget) {
+  if (text.size() > budget.bytes_left) {
+    budget.bytes_left = 0;
+    if (budget.context != nullptr) budget.context->entity_limit_reached = true;
+    return false;
+  }
+  budget.bytes_left -= text.size();
+  out += text;
+  return true;
+}
 
 // The replacement text of an entity reference node: internal entities only
-// (external ones are never loaded: XXE), and not nested too deep.
-void append_entity(const xmlNode* reference, std::string& out, int entity_depth) {
+// (external ones are never loaded: XXE), not nested too deep, and within the
+// budget (no "billion laughs").
+void append_entity(const xmlNode* reference, std::string& out, int entity_depth, EntityBudget& budget) {
+  if (budget.bytes_left == 0) return;
   const xmlEntity* entity = xmlGetDocEntity(reference->doc, reference->name);
   if (entity == nullptr || entity->etype != XML_INTERNAL_GENERAL_ENTITY ||
       entity_depth >= k_max_entity_depth) {
@@ -88,26 +117,31 @@ void append_entity(const xmlNode* reference, std::string& out, int entity_depth)
   }
   if (entity->children != nullptr) {
     // An xmlEntity shares xmlNode's leading layout (type, name, children ...).
-    collect_text(reinterpret_cast<const xmlNode*>(entity), out, entity_depth + 1);  // NOLINT
+    collect_text(reinterpret_cast<const xmlNode*>(entity), out, entity_depth + 1, budget);  // NOLINT
   } else if (entity->content != nullptr) {
-    out += chars(entity->content);
+    append_entity_text(out, chars(entity->content), budget);
   }
 }
 
 // Depth-first text collection with the expansion budget.
-void collect_text(const xmlNode* node, std::string& out, int entity_depth) {
+void collect_text(const xmlNode* node, std::string& out, int entity_depth, EntityBudget& budget) {
   for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
     if (out.size() >= k_max_text_bytes) return;
     switch (child->type) {
       case XML_TEXT_NODE:
       case XML_CDATA_SECTION_NODE:
-        if (child->content != nullptr) out += chars(child->content);
+        if (child->content == nullptr) break;
+        if (entity_depth == 0) {
+          out += chars(child->content);
+        } else if (!append_entity_text(out, chars(child->content), budget)) {
+          return;
+        }
         break;
       case XML_ELEMENT_NODE:
-        collect_text(child, out, entity_depth);
+        collect_text(child, out, entity_depth, budget);
         break;
       case XML_ENTITY_REF_NODE:
-        append_entity(child, out, entity_depth);
+        append_entity(child, out, entity_depth, budget);
         break;
       default:
         break;
@@ -163,12 +197,14 @@ std::optional<std::string> attribute(const xmlNode* node, std::string_view name)
 
 std::string text_content(const xmlNode* node) {
   std::string out;
-  collect_text(node, out, 0);
+  EntityBudget budget = entity_budget(node);
+  collect_text(node, out, 0, budget);
   return out;
 }
 
 std::string inner_markup(const xmlNode* node) {
   std::string out;
+  EntityBudget budget = entity_budget(node);
   const XmlBufferPtr buffer(xmlBufferCreate());
   for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
     if (out.size() >= k_max_text_bytes) break;
@@ -180,7 +216,7 @@ std::string inner_markup(const xmlNode* node) {
     } else if (child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE) {
       if (child->content != nullptr) out += chars(child->content);
     } else if (child->type == XML_ENTITY_REF_NODE) {
-      append_entity(child, out, 0);
+      append_entity(child, out, 0, budget);
     }
   }
   if (out.size() > k_max_text_bytes) out.resize(k_max_text_bytes);

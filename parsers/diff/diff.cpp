@@ -1,0 +1,603 @@
+// The word diff.
+//
+// What it computes. Both texts are tokenized (tokenize.hpp: words, numbers,
+// single CJK characters, punctuation, whitespace runs, paragraph breaks; the
+// tokens tile the text). The diff is a shortest edit script between the two
+// token sequences, grouped into runs: equal, remove, insert. Because
+// whitespace tokens take part, the equal and insert runs concatenate to the new
+// text byte for byte, which apply() checks and the round-trip tests rely on.
+//
+// Why three levels. Articles are edited a sentence or a paragraph at a time.
+// The diff first aligns *paragraphs* (a paragraph and its trailing blank line
+// form one unit, found by a whitespace scan without tokenizing and compared
+// whole), then, inside each run of differing paragraphs, *sentences* (split
+// after . ! ? and their closing quotes, or after 。！？), and diffs *tokens*
+// only inside the runs of differing sentences. That is faster (an unchanged
+// paragraph is one hash, never tokenized), gives better output (an edited
+// sentence's "the" never matches a "the" three sentences away), and yields the
+// paragraph counts: a run where 1 old paragraph became 3 new ones added 2.
+//
+// The algorithm. Every level uses Wu, Manber, Myers and Miller's O(NP)
+// algorithm ("An O(NP) sequence comparison algorithm", IPL 35, 1990) from
+// Debian's header-only dtl library (libdtl-dev), after stripping the common
+// prefix and suffix. O(NP) runs in O((N+M)·P) where P is the number of deleted
+// tokens, so two 10 KB articles that differ by five sentences cost a few
+// thousand steps. We keep dtl rather than our own Myers because it is a
+// packaged, tested implementation of the better bound (P ≤ D/2) and needs no
+// code of ours beyond feeding it: tokens are interned to uint32 ids first, so
+// dtl compares integers, not strings. Its two weaknesses are handled here:
+// it has no work limit, so a run whose worst case (N+M)·min(N,M) exceeds
+// k_max_work (a fully rewritten 30,000-token paragraph) is reported as one
+// removal plus one insertion instead of being searched; and its memory is
+// capped by dtl itself (it re-runs from the last reached point past 2 million
+// path coordinates). Its price: it records a path point per snake, about 13%
+// of the WordDiff benchmark; an own O(NP) without that is the first speed-up
+// left to do (bench/README.md "Word diff").
+//
+// Cleanup. A minimal edit script is not the most readable one. A pure
+// insertion or deletion is slid along equal tokens to start on a paragraph
+// (else word) boundary, so an added paragraph reads "\n\nNew text.", not
+// ".\n\nNew text". Two changes separated only by whitespace are merged
+// ("$6 million" -> "$60 billion" shows as [-$6 million-]{+$60 billion+}, not
+// two edits), and so are two changes separated by at most two tokens when both
+// changes are at least twice that size (a rewritten sentence does not keep a
+// stray "the" as equal). Token counts are taken before this merge, so it never
+// inflates them.
+//
+// Worked example. Old "It cost $6 million.\n\nShares fell." and new "It cost
+// $60 million.\n\nShares fell.\n\nCorrection: a figure was wrong." Paragraph
+// level: units ["It cost $6 million.\n\n", "Shares fell."] vs ["It cost $60
+// million.\n\n", "Shares fell.\n\n", "Correction: ..."]; no unit is equal
+// (the second differs in its trailing break), so there is one run of 2 old vs 3
+// new paragraphs: one paragraph added. The token diff of that run, after the
+// slide described above, gives hunks: equal "It cost ", remove "$6", insert
+// "$60", equal " million.\n\nShares fell.", insert "\n\nCorrection: a figure
+// was wrong."; stats: 1 changed token, 7 added tokens, 1 paragraph added.
+// to_text prints
+//   @@ ¶1 ¶1 @@
+//   It cost [-$6-]{+$60+} million.
+//
+//   @@ ¶2 ¶3 @@
+//   {+Correction: a figure was wrong.+}
+#include "parsers/diff/diff.hpp"
+
+#include <algorithm>
+#include <dtl/dtl.hpp>
+#include <functional>
+#include <nlohmann/json.hpp>
+
+#include "parsers/diff/tokenize.hpp"
+
+namespace fw::diff {
+
+namespace {
+
+// Runs whose worst-case O(NP) cost exceeds this are reported as whole replacements.
+constexpr std::uint64_t k_max_work = 400'000'000;
+
+// Cleanup: the most content tokens an equal run between two changes may hold and still be merged.
+constexpr std::size_t k_merge_max_gap = 2;
+
+struct Region {
+  std::size_t a0, a1;  // old token (or unit) range
+  std::size_t b0, b1;  // new token (or unit) range
+};
+
+// Maps distinct strings to small ids (from 1) so the O(NP) search compares
+// integers. Open addressing over a table sized for `expected` strings; the
+// strings are views into the texts being compared.
+class Interner {
+ public:
+  explicit Interner(std::size_t expected) {
+    std::size_t capacity = 16;
+    while (capacity < 2 * expected) capacity *= 2;
+    m_slots.resize(capacity);
+    m_mask = capacity - 1;
+  }
+
+  std::uint32_t id(std::string_view s) {
+    std::size_t h = std::hash<std::string_view>{}(s);
+    for (std::size_t i = h & m_mask;; i = (i + 1) & m_mask) {
+      Slot& slot = m_slots[i];
+      if (slot.id == 0) {
+        slot = Slot{h, s, ++m_count};
+        return slot.id;
+      }
+      if (slot.hash == h && slot.text == s) return slot.id;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::size_t hash = 0;
+    std::string_view text;
+    std::uint32_t id = 0;
+  };
+  std::vector<Slot> m_slots;
+  std::size_t m_mask = 0;
+  std::uint32_t m_count = 0;
+};
+
+// One text, tokenized and indexed.
+struct Side {
+  std::string_view text;
+  std::vector<Token> tokens;
+  std::vector<std::size_t> offsets;    // byte offset of token i; offsets[n] == text.size()
+  std::vector<std::size_t> paragraph;  // paragraph of token i (breaks before it); size n + 1
+  std::vector<std::size_t> content;    // content tokens before token i; size n + 1
+  std::vector<std::pair<std::size_t, std::size_t>> paragraph_bytes;  // [begin, end) of each paragraph
+  std::vector<std::uint32_t> token_ids;                              // interned ids
+
+  void intern_tokens(Interner& interner, std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) token_ids[i] = interner.id(tokens[i].text);
+  }
+
+  explicit Side(std::string_view t) : text(t), tokens(tokenize(t)) {
+    std::size_t n = tokens.size();
+    offsets.reserve(n + 1);
+    paragraph.reserve(n + 1);
+    content.reserve(n + 1);
+    std::size_t offset = 0;
+    std::size_t para = 0;
+    std::size_t words = 0;
+    std::size_t para_begin = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      offsets.push_back(offset);
+      paragraph.push_back(para);
+      content.push_back(words);
+      if (tokens[i].kind == TokenKind::paragraph_break) {
+        paragraph_bytes.emplace_back(para_begin, offset);
+        para_begin = offset + tokens[i].text.size();
+        ++para;
+      }
+      if (is_content(tokens[i].kind)) ++words;
+      offset += tokens[i].text.size();
+    }
+    offsets.push_back(offset);
+    paragraph.push_back(para);
+    content.push_back(words);
+    paragraph_bytes.emplace_back(para_begin, offset);
+    token_ids.assign(n, 0);
+  }
+
+  std::string_view slice(std::size_t first, std::size_t last) const {
+    return text.substr(offsets[first], offsets[last] - offsets[first]);
+  }
+  std::size_t words(std::size_t first, std::size_t last) const { return content[last] - content[first]; }
+  bool has_break(std::size_t first, std::size_t last) const { return paragraph[last] != paragraph[first]; }
+
+  // Paragraphs first..last, trimmed.
+  std::string context(std::size_t first, std::size_t last) const {
+    std::string_view s = text.substr(paragraph_bytes[first].first,
+                                     paragraph_bytes[last].second - paragraph_bytes[first].first);
+    constexpr std::string_view k_ws = " \t\r\n\f\v";
+    std::size_t b = s.find_first_not_of(k_ws);
+    if (b == std::string_view::npos) return {};
+    std::size_t e = s.find_last_not_of(k_ws);
+    return std::string(s.substr(b, e - b + 1));
+  }
+};
+
+// Appends the change regions between a[a0, a1) and b[b0, b1) to `out`, in order.
+void compare(const std::vector<std::uint32_t>& a, std::size_t a0, std::size_t a1,
+             const std::vector<std::uint32_t>& b, std::size_t b0, std::size_t b1, std::vector<Region>& out) {
+  while (a0 < a1 && b0 < b1 && a[a0] == b[b0]) {
+    ++a0;
+    ++b0;
+  }
+  while (a0 < a1 && b0 < b1 && a[a1 - 1] == b[b1 - 1]) {
+    --a1;
+    --b1;
+  }
+  if (a0 == a1 && b0 == b1) return;
+  std::uint64_t n = a1 - a0;
+  std::uint64_t m = b1 - b0;
+  if (n == 0 || m == 0 || (n + m) * std::min(n, m) > k_max_work) {
+    out.push_back(Region{a0, a1, b0, b1});
+    return;
+  }
+  std::vector<std::uint32_t> sa(a.begin() + static_cast<std::ptrdiff_t>(a0),
+                                a.begin() + static_cast<std::ptrdiff_t>(a1));
+  std::vector<std::uint32_t> sb(b.begin() + static_cast<std::ptrdiff_t>(b0),
+                                b.begin() + static_cast<std::ptrdiff_t>(b1));
+  dtl::Diff<std::uint32_t> engine(sa, sb);
+  engine.compose();
+  std::size_t i = a0;
+  std::size_t j = b0;
+  bool open = false;
+  Region r{};
+  for (const auto& [elem, info] : engine.getSes().getSequence()) {
+    (void)elem;
+    if (info.type == dtl::SES_COMMON) {
+      if (open) {
+        r.a1 = i;
+        r.b1 = j;
+        out.push_back(r);
+        open = false;
+      }
+      ++i;
+      ++j;
+      continue;
+    }
+    if (!open) {
+      r = Region{i, i, j, j};
+      open = true;
+    }
+    if (info.type == dtl::SES_DELETE) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  if (open) {
+    r.a1 = i;
+    r.b1 = j;
+    out.push_back(r);
+  }
+}
+
+std::size_t size_of(const Side& a, const Side& b, const Region& r) {
+  return std::max(a.words(r.a0, r.a1), b.words(r.b0, r.b1));
+}
+
+// How well a run of tokens [s, e) of `side` sits on paragraph and word boundaries.
+int boundary_score(const Side& side, std::size_t s, std::size_t e) {
+  auto is_break = [&](std::size_t i) { return side.tokens[i].kind == TokenKind::paragraph_break; };
+  auto is_space = [&](std::size_t i) { return !is_content(side.tokens[i].kind); };
+  std::size_t n = side.tokens.size();
+  int score = 0;
+  if (s == 0 || is_break(s) || is_break(s - 1)) score += 4;
+  if (e == n || is_break(e - 1) || (e < n && is_break(e))) score += 2;
+  if (s == 0 || is_space(s) || is_space(s - 1)) score += 1;
+  return score;
+}
+
+// A pure insertion or deletion can often slide: inserting "b a" into "a|c"
+// between "a" and "c" equals inserting "a b" before "a". Slides each such
+// region, within the equal tokens around it, to where it starts (then ends) on
+// a paragraph or word boundary, so an added paragraph shows as "\n\nNew text."
+// rather than ".\n\nNew text" (the unique minimal script is not unique at all).
+void slide_regions(const Side& a, const Side& b, std::vector<Region>& regions) {
+  for (std::size_t k = 0; k < regions.size(); ++k) {
+    Region& r = regions[k];
+    bool insertion = r.a0 == r.a1;
+    if (insertion == (r.b0 == r.b1)) continue;
+    const Side& side = insertion ? b : a;
+    auto same = [&](std::size_t i, std::size_t j) { return side.tokens[i].text == side.tokens[j].text; };
+    std::size_t s = insertion ? r.b0 : r.a0;
+    std::size_t e = insertion ? r.b1 : r.a1;
+    std::size_t lo = k == 0 ? 0 : (insertion ? regions[k - 1].b1 : regions[k - 1].a1);
+    std::size_t hi =
+        k + 1 == regions.size() ? side.tokens.size() : (insertion ? regions[k + 1].b0 : regions[k + 1].a0);
+    while (s > lo && same(s - 1, e - 1)) {
+      --s;
+      --e;
+    }
+    std::size_t best = s;
+    int best_score = boundary_score(side, s, e);
+    for (std::size_t cs = s, ce = e; ce < hi && same(cs, ce);) {
+      ++cs;
+      ++ce;
+      int score = boundary_score(side, cs, ce);
+      if (score > best_score) {
+        best_score = score;
+        best = cs;
+      }
+    }
+    std::size_t len = e - s;
+    if (insertion) {
+      r.a0 = r.a1 = r.a0 + best - r.b0;  // r.a0 + best >= r.b0: the equal runs before have equal lengths
+      r.b0 = best;
+      r.b1 = best + len;
+    } else {
+      r.b0 = r.b1 = r.b0 + best - r.a0;
+      r.a0 = best;
+      r.a1 = best + len;
+    }
+  }
+}
+
+std::vector<Region> merge_regions(const Side& a, const Side& b, const std::vector<Region>& regions) {
+  std::vector<Region> merged;
+  merged.reserve(regions.size());
+  for (const Region& r : regions) {
+    if (!merged.empty()) {
+      Region& last = merged.back();
+      std::size_t gap = a.words(last.a1, r.a0);
+      bool absorb = !a.has_break(last.a1, r.a0) &&
+                    (gap == 0 ||
+                     (gap <= k_merge_max_gap && 2 * gap <= std::min(size_of(a, b, last), size_of(a, b, r))));
+      if (absorb) {
+        last.a1 = r.a1;
+        last.b1 = r.b1;
+        continue;
+      }
+    }
+    merged.push_back(r);
+  }
+  return merged;
+}
+
+// Splits `text` at its paragraph breaks: pieces[i] is followed by a break, except the last.
+std::vector<std::string_view> split_paragraphs(std::string_view text) {
+  std::vector<std::string_view> pieces;
+  std::size_t begin = 0;
+  std::size_t offset = 0;
+  for (const Token& t : tokenize(text)) {
+    if (t.kind == TokenKind::paragraph_break) {
+      pieces.push_back(text.substr(begin, offset - begin));
+      begin = offset + t.text.size();
+    }
+    offset += t.text.size();
+  }
+  pieces.push_back(text.substr(begin));
+  return pieces;
+}
+
+}  // namespace
+
+std::string_view op_name(Op op) {
+  switch (op) {
+    case Op::equal:
+      return "equal";
+    case Op::remove:
+      return "delete";
+    case Op::insert:
+      return "insert";
+  }
+  return "equal";
+}
+
+namespace {
+
+bool is_sentence_end(std::string_view t) {
+  return t == "." || t == "!" || t == "?" || t == "\xE3\x80\x82" || t == "\xEF\xBC\x81" ||
+         t == "\xEF\xBC\x9F";
+}
+
+bool is_closing(std::string_view t) {
+  return t == "\"" || t == "'" || t == ")" || t == "]" || t == "\xE2\x80\x9D" || t == "\xE2\x80\x99" ||
+         t == "\xC2\xBB" || t == "\xE3\x80\x8D";
+}
+
+// Token indices where sentences start: 0, after each whitespace that follows a
+// terminator (and any closing quotes or brackets), after each CJK full stop;
+// then the token count.
+std::vector<std::size_t> sentence_starts(const Side& side) {
+  std::vector<std::size_t> out{0};
+  const std::vector<Token>& t = side.tokens;
+  for (std::size_t i = 1; i < t.size(); ++i) {
+    bool boundary = false;
+    if (!is_content(t[i].kind)) {
+      std::size_t j = i;
+      while (j > 0 && t[j - 1].kind == TokenKind::punct && is_closing(t[j - 1].text)) --j;
+      boundary = j > 0 && t[j - 1].kind == TokenKind::punct && is_sentence_end(t[j - 1].text);
+      if (boundary) {
+        out.push_back(i + 1);
+        continue;
+      }
+    } else if (t[i - 1].kind == TokenKind::punct && t[i - 1].text.size() == 3 &&
+               is_sentence_end(t[i - 1].text)) {
+      out.push_back(i);  // 。！？ end a sentence without a following space
+    }
+  }
+  if (out.back() != t.size()) out.push_back(t.size());
+  if (t.empty()) out.push_back(0);
+  return out;
+}
+
+void add_hunk(Diff& d, Op op, std::string_view text, std::size_t tokens, std::size_t old_paragraph,
+              std::size_t new_paragraph) {
+  if (text.empty()) return;
+  if (op == Op::equal && !d.hunks.empty() && d.hunks.back().op == Op::equal) {
+    d.hunks.back().text.append(text);  // unchanged paragraphs next to a run's equal edge
+    d.hunks.back().tokens += tokens;
+    return;
+  }
+  d.hunks.push_back(Hunk{op, std::string(text), tokens, old_paragraph, new_paragraph});
+}
+
+// Token-level diff of one run of differing paragraphs: old_text and new_text
+// start at paragraphs old_base and new_base of the whole texts.
+void diff_run(std::string_view old_text, std::string_view new_text, std::size_t old_base,
+              std::size_t new_base, Diff& d) {
+  Side a(old_text);
+  Side b(new_text);
+  Interner interner(a.tokens.size() + b.tokens.size());
+  a.intern_tokens(interner, 0, a.tokens.size());
+  b.intern_tokens(interner, 0, b.tokens.size());
+  // Sentence level: equal sentences of the run anchor the token diff.
+  std::vector<std::size_t> sa = sentence_starts(a);
+  std::vector<std::size_t> sb = sentence_starts(b);
+  Interner sentence_interner(sa.size() + sb.size());
+  std::vector<std::uint32_t> ida(sa.size() - 1);
+  std::vector<std::uint32_t> idb(sb.size() - 1);
+  for (std::size_t k = 0; k + 1 < sa.size(); ++k) ida[k] = sentence_interner.id(a.slice(sa[k], sa[k + 1]));
+  for (std::size_t k = 0; k + 1 < sb.size(); ++k) idb[k] = sentence_interner.id(b.slice(sb[k], sb[k + 1]));
+  std::vector<Region> sentences;
+  compare(ida, 0, ida.size(), idb, 0, idb.size(), sentences);
+  std::vector<Region> regions;
+  for (const Region& r : sentences)
+    compare(a.token_ids, sa[r.a0], sa[r.a1], b.token_ids, sb[r.b0], sb[r.b1], regions);
+  for (const Region& r : regions) {
+    std::size_t removed = a.words(r.a0, r.a1);
+    std::size_t inserted = b.words(r.b0, r.b1);
+    std::size_t changed = std::min(removed, inserted);
+    d.stats.tokens_changed += changed;
+    d.stats.tokens_removed += removed - changed;
+    d.stats.tokens_added += inserted - changed;
+  }
+  slide_regions(a, b, regions);
+  std::size_t ia = 0;
+  std::size_t ib = 0;
+  for (const Region& r : merge_regions(a, b, regions)) {
+    std::size_t pa = old_base + a.paragraph[r.a0];
+    std::size_t pb = new_base + b.paragraph[r.b0];
+    add_hunk(d, Op::equal, a.slice(ia, r.a0), a.words(ia, r.a0), old_base + a.paragraph[ia],
+             new_base + b.paragraph[ib]);
+    add_hunk(d, Op::remove, a.slice(r.a0, r.a1), a.words(r.a0, r.a1), pa, pb);
+    add_hunk(d, Op::insert, b.slice(r.b0, r.b1), b.words(r.b0, r.b1), pa, pb);
+    Change c;
+    c.old_paragraph = pa;
+    c.new_paragraph = pb;
+    c.removed = std::string(a.slice(r.a0, r.a1));
+    c.inserted = std::string(b.slice(r.b0, r.b1));
+    c.removed_tokens = a.words(r.a0, r.a1);
+    c.inserted_tokens = b.words(r.b0, r.b1);
+    c.old_context = a.context(a.paragraph[r.a0], a.paragraph[std::max(r.a0, r.a1 - (r.a1 > r.a0 ? 1 : 0))]);
+    c.new_context = b.context(b.paragraph[r.b0], b.paragraph[std::max(r.b0, r.b1 - (r.b1 > r.b0 ? 1 : 0))]);
+    d.changes.push_back(std::move(c));
+    ia = r.a1;
+    ib = r.b1;
+  }
+  add_hunk(d, Op::equal, a.slice(ia, a.tokens.size()), a.words(ia, a.tokens.size()),
+           old_base + a.paragraph[ia], new_base + b.paragraph[ib]);
+}
+
+}  // namespace
+
+Diff diff(std::string_view old_text, std::string_view new_text) {
+  // Paragraph level: units found without tokenizing, compared whole.
+  std::vector<std::size_t> ua = unit_starts(old_text);
+  std::vector<std::size_t> ub = unit_starts(new_text);
+  std::size_t na = ua.size();
+  std::size_t nb = ub.size();
+  ua.push_back(old_text.size());
+  ub.push_back(new_text.size());
+  Interner interner(na + nb);
+  std::vector<std::uint32_t> ida(na);
+  std::vector<std::uint32_t> idb(nb);
+  for (std::size_t u = 0; u < na; ++u) ida[u] = interner.id(old_text.substr(ua[u], ua[u + 1] - ua[u]));
+  for (std::size_t u = 0; u < nb; ++u) idb[u] = interner.id(new_text.substr(ub[u], ub[u + 1] - ub[u]));
+  std::vector<Region> units;
+  compare(ida, 0, na, idb, 0, nb, units);
+
+  // Token level inside each differing run; unchanged paragraphs are copied as
+  // equal text (their hunks' token counts stay 0: they are never tokenized).
+  Diff d;
+  std::size_t pa = 0;
+  std::size_t pb = 0;
+  for (const Region& u : units) {
+    add_hunk(d, Op::equal, old_text.substr(ua[pa], ua[u.a0] - ua[pa]), 0, pa, pb);
+    std::size_t old_units = u.a1 - u.a0;
+    std::size_t new_units = u.b1 - u.b0;
+    if (new_units > old_units) d.stats.paragraphs_added += new_units - old_units;
+    if (old_units > new_units) d.stats.paragraphs_removed += old_units - new_units;
+    diff_run(old_text.substr(ua[u.a0], ua[u.a1] - ua[u.a0]), new_text.substr(ub[u.b0], ub[u.b1] - ub[u.b0]),
+             u.a0, u.b0, d);
+    pa = u.a1;
+    pb = u.b1;
+  }
+  add_hunk(d, Op::equal, old_text.substr(ua[pa], ua[na] - ua[pa]), 0, pa, pb);
+  return d;
+}
+
+std::string to_json(const Diff& d, bool indent) {
+  nlohmann::ordered_json j;
+  j["stats"] = {{"tokens_added", d.stats.tokens_added},
+                {"tokens_removed", d.stats.tokens_removed},
+                {"tokens_changed", d.stats.tokens_changed},
+                {"paragraphs_added", d.stats.paragraphs_added},
+                {"paragraphs_removed", d.stats.paragraphs_removed}};
+  nlohmann::ordered_json changes = nlohmann::ordered_json::array();
+  for (const Change& c : d.changes) {
+    changes.push_back({{"old_paragraph", c.old_paragraph},
+                       {"new_paragraph", c.new_paragraph},
+                       {"removed", c.removed},
+                       {"inserted", c.inserted},
+                       {"removed_tokens", c.removed_tokens},
+                       {"inserted_tokens", c.inserted_tokens},
+                       {"old_context", c.old_context},
+                       {"new_context", c.new_context}});
+  }
+  j["changes"] = std::move(changes);
+  nlohmann::ordered_json hunks = nlohmann::ordered_json::array();
+  for (const Hunk& h : d.hunks) {
+    hunks.push_back({{"op", op_name(h.op)},
+                     {"text", h.text},
+                     {"tokens", h.tokens},
+                     {"old_paragraph", h.old_paragraph},
+                     {"new_paragraph", h.new_paragraph}});
+  }
+  j["hunks"] = std::move(hunks);
+  return j.dump(indent ? 2 : -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string to_text(const Diff& d, const TextOptions& options) {
+  struct Paragraph {
+    std::string text;
+    bool changed = false;
+    std::size_t old_number = 0;
+    std::size_t new_number = 0;
+  };
+  std::vector<Paragraph> paragraphs(1);
+  std::size_t old_number = 0;
+  std::size_t new_number = 0;
+  for (const Hunk& h : d.hunks) {
+    std::vector<std::string_view> pieces = split_paragraphs(h.text);
+    if (h.op != Op::equal && h.tokens == 0 && pieces.size() > 1) {
+      // Only a paragraph break (with whitespace) added or removed: show it as ¶.
+      Paragraph& p = paragraphs.back();
+      bool ins = h.op == Op::insert;
+      if (options.color) p.text.append(ins ? "\x1b[32m" : "\x1b[31m");
+      p.text.append(ins ? "{+\xC2\xB6+}" : "[-\xC2\xB6-]");
+      if (options.color) p.text.append("\x1b[m");
+      p.changed = true;
+    }
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      Paragraph& p = paragraphs.back();
+      if (!pieces[i].empty()) {
+        if (h.op == Op::equal) {
+          p.text.append(pieces[i]);
+        } else {
+          bool ins = h.op == Op::insert;
+          if (options.color) p.text.append(ins ? "\x1b[32m" : "\x1b[31m");
+          p.text.append(ins ? "{+" : "[-").append(pieces[i]).append(ins ? "+}" : "-]");
+          if (options.color) p.text.append("\x1b[m");
+          p.changed = true;
+        }
+      }
+      if (i + 1 < pieces.size()) {  // a paragraph break follows this piece
+        if (h.op != Op::insert) ++old_number;
+        if (h.op != Op::remove) ++new_number;
+        paragraphs.push_back(Paragraph{{}, false, old_number, new_number});
+      }
+    }
+  }
+  std::string out;
+  for (const Paragraph& p : paragraphs) {
+    if (options.all_paragraphs) {
+      if (!out.empty()) out.append("\n");
+      out.append(p.text).append("\n");
+      continue;
+    }
+    if (!p.changed || p.text.empty()) continue;
+    if (!out.empty()) out.append("\n");
+    out.append("@@ \xC2\xB6").append(std::to_string(p.old_number + 1));
+    out.append(" \xC2\xB6").append(std::to_string(p.new_number + 1)).append(" @@\n");
+    out.append(p.text).append("\n");
+  }
+  return out;
+}
+
+Result<std::string> apply(std::string_view old_text, const Diff& d) {
+  std::string out;
+  out.reserve(old_text.size());
+  std::size_t pos = 0;
+  for (const Hunk& h : d.hunks) {
+    if (h.op == Op::insert) {
+      out.append(h.text);
+      continue;
+    }
+    if (old_text.substr(pos, h.text.size()) != h.text) {
+      return fail("diff does not apply: old text differs at byte " + std::to_string(pos));
+    }
+    if (h.op == Op::equal) out.append(h.text);
+    pos += h.text.size();
+  }
+  if (pos != old_text.size())
+    return fail("diff does not apply: old text has " + std::to_string(old_text.size() - pos) + " more bytes");
+  return out;
+}
+
+}  // namespace fw::diff

@@ -1,0 +1,320 @@
+// The diff tokenizer.
+//
+// A word diff is only as good as its tokens. Three kinds of text matter for
+// the news sites we watch:
+//
+//  * Alphabetic text splits at whitespace and punctuation into words. A word
+//    keeps internal apostrophes and hyphens ("DeepSeek’s", "open-source"), so
+//    changing "open-source" to "closed-source" is one changed token, not three.
+//  * Numbers keep their separators, a leading currency sign and a trailing
+//    percent sign: "£6" "1,000" "6.5%" "$60" are single tokens. Editors fix
+//    figures; "£6 million" -> "£60 million" must show as one changed token
+//    [-£6-]{+£60+}, not as an inserted "0".
+//  * Chinese and Japanese are written without spaces, so each Han, Hiragana,
+//    Katakana (and, by the same rule, Hangul) character is its own token:
+//    "阿里巴巴的AI模型" -> 阿 里 巴 巴 的 AI 模 型. Character-level tokens give
+//    the diff the granularity a word segmenter would, without a dictionary.
+//
+// Every other character (punctuation, symbols, emoji, an ill-formed byte) is
+// a token of its own. Whitespace is not dropped: each run becomes a `space`
+// token, or a `paragraph_break` when it holds two or more line breaks (a blank
+// line, the paragraph separator of extracted article text). The tokens thus
+// tile the input, and old text + diff gives back the new text byte for byte.
+// Combining marks (accents in decomposed text, kana voicing marks, emoji
+// modifiers, ZWJ) stay with the token before them.
+//
+// Worked example: "Hi, £6.5m—阿里 it's\n\nok" ->
+//   word "Hi" | punct "," | space " " | word "£6.5m" | punct "—" |
+//   ideograph "阿" | ideograph "里" | space " " | word "it's" |
+//   paragraph_break "\n\n" | word "ok"
+//
+// Character classes come from compact range tables below (script blocks for
+// CJK, General Punctuation and symbol blocks for punctuation) plus the
+// canonical combining classes of the NFC tables for marks; everything else
+// non-ASCII counts as a letter, which is right for Latin, Greek, Cyrillic,
+// Arabic, Hebrew and Indic text without a full property database.
+#include "parsers/diff/tokenize.hpp"
+
+#include <algorithm>
+#include <iterator>
+
+#include "parsers/diff/nfc_tables.hpp"
+#include "parsers/diff/utf8.hpp"
+
+namespace fw::diff {
+
+namespace {
+
+enum class CharClass : std::uint8_t { space, newline, letter, digit, mark, ideograph, currency, punct };
+
+struct Range {
+  char32_t first;
+  char32_t last;
+};
+
+bool in_ranges(const Range* begin, const Range* end, char32_t cp) {
+  const Range* it = std::lower_bound(begin, end, cp, [](const Range& r, char32_t c) { return r.last < c; });
+  return it != end && it->first <= cp;
+}
+
+// Marks with canonical combining class 0 that still attach to the previous character.
+constexpr Range k_extra_marks[] = {
+    {0x0488, 0x0489}, {0x200C, 0x200D},   {0x20DD, 0x20E0},   {0x20E2, 0x20E4},
+    {0xFE00, 0xFE0F}, {0x1F3FB, 0x1F3FF}, {0xE0020, 0xE007F}, {0xE0100, 0xE01EF},
+};
+
+constexpr Range k_currency[] = {
+    {0x00A2, 0x00A5}, {0x058F, 0x058F}, {0x060B, 0x060B}, {0x09F2, 0x09F3},
+    {0x0E3F, 0x0E3F}, {0x17DB, 0x17DB}, {0x20A0, 0x20CF}, {0xFDFC, 0xFDFC},
+    {0xFE69, 0xFE69}, {0xFF04, 0xFF04}, {0xFFE0, 0xFFE1}, {0xFFE5, 0xFFE6},
+};
+
+// Punctuation and symbols outside ASCII (sorted, disjoint from the tables above).
+constexpr Range k_punct[] = {
+    {0x00A1, 0x00A1}, {0x00A6, 0x00A9},   {0x00AB, 0x00B1}, {0x00B4, 0x00B4}, {0x00B6, 0x00B8},
+    {0x00BB, 0x00BB}, {0x00BF, 0x00BF},   {0x00D7, 0x00D7}, {0x00F7, 0x00F7}, {0x037E, 0x037E},
+    {0x0387, 0x0387}, {0x055A, 0x055F},   {0x0589, 0x058A}, {0x05BE, 0x05BE}, {0x05C0, 0x05C0},
+    {0x05C3, 0x05C3}, {0x05C6, 0x05C6},   {0x05F3, 0x05F4}, {0x0609, 0x060A}, {0x060C, 0x060D},
+    {0x061B, 0x061B}, {0x061D, 0x061F},   {0x066A, 0x066D}, {0x06D4, 0x06D4}, {0x0964, 0x0965},
+    {0x0970, 0x0970}, {0x0E4F, 0x0E4F},   {0x0E5A, 0x0E5B}, {0x10FB, 0x10FB}, {0x2010, 0x2027},
+    {0x2030, 0x205E}, {0x2100, 0x214F},   {0x2190, 0x2BFF}, {0x2E00, 0x2E7F}, {0x3001, 0x3004},
+    {0x3008, 0x3020}, {0x3030, 0x3030},   {0x303D, 0x303F}, {0x30A0, 0x30A0}, {0x30FB, 0x30FB},
+    {0xFE10, 0xFE19}, {0xFE30, 0xFE68},   {0xFE6A, 0xFE6F}, {0xFF01, 0xFF03}, {0xFF05, 0xFF0F},
+    {0xFF1A, 0xFF20}, {0xFF3B, 0xFF40},   {0xFF5B, 0xFF65}, {0xFFE2, 0xFFE4}, {0xFFE8, 0xFFEE},
+    {0xFFF9, 0xFFFD}, {0x1F000, 0x1FAFF},
+};
+
+// Han, Hiragana, Katakana, Bopomofo and Hangul: one token per character.
+constexpr Range k_ideographs[] = {
+    {0x1100, 0x11FF},   {0x2E80, 0x2FDF}, {0x3005, 0x3007}, {0x3021, 0x3029},   {0x3031, 0x3035},
+    {0x3038, 0x303C},   {0x3041, 0x30FF}, {0x3100, 0x312F}, {0x3130, 0x318F},   {0x31A0, 0x31BF},
+    {0x31F0, 0x31FF},   {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xA960, 0xA97F},   {0xAC00, 0xD7FF},
+    {0xF900, 0xFAFF},   {0xFF66, 0xFF9F}, {0xFFA0, 0xFFDC}, {0x1B000, 0x1B16F}, {0x20000, 0x2FA1F},
+    {0x30000, 0x323AF},
+};
+
+constexpr Range k_digits[] = {
+    {0x0660, 0x0669},
+    {0x06F0, 0x06F9},
+    {0x0966, 0x096F},
+    {0xFF10, 0xFF19},
+};
+
+template <std::size_t N>
+bool in(const Range (&table)[N], char32_t cp) {
+  return in_ranges(std::begin(table), std::end(table), cp);
+}
+
+constexpr CharClass classify_ascii(char32_t cp) {
+  if (cp == '\n') return CharClass::newline;
+  if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v') return CharClass::space;
+  if (cp >= '0' && cp <= '9') return CharClass::digit;
+  if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) return CharClass::letter;
+  if (cp == '$') return CharClass::currency;
+  return CharClass::punct;
+}
+
+struct AsciiTable {
+  CharClass cls[128];
+};
+
+constexpr AsciiTable make_ascii_table() {
+  AsciiTable t{};
+  for (char32_t c = 0; c < 128; ++c) t.cls[c] = classify_ascii(c);
+  return t;
+}
+
+// The hot path: most article text is ASCII, so its bytes are classified by table.
+constexpr AsciiTable k_ascii = make_ascii_table();
+
+CharClass classify_char(char32_t cp) {
+  if (cp < 0x80) {
+    if (cp == '\n') return CharClass::newline;
+    if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v') return CharClass::space;
+    if (cp >= '0' && cp <= '9') return CharClass::digit;
+    if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) return CharClass::letter;
+    if (cp == '$') return CharClass::currency;
+    return CharClass::punct;
+  }
+  if (cp == 0x85 || cp == 0x2028 || cp == 0x2029) return CharClass::newline;
+  if (cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
+      cp == 0x3000) {
+    return CharClass::space;
+  }
+  if (nfc::combining_class(cp) != 0 || in(k_extra_marks, cp)) return CharClass::mark;
+  if (in(k_currency, cp)) return CharClass::currency;
+  if (in(k_punct, cp)) return CharClass::punct;
+  if (in(k_ideographs, cp)) return CharClass::ideograph;
+  if (in(k_digits, cp)) return CharClass::digit;
+  return CharClass::letter;
+}
+
+bool is_word_char(CharClass c) {
+  return c == CharClass::letter || c == CharClass::digit || c == CharClass::mark;
+}
+
+bool is_word_joiner(char32_t cp) {
+  return cp == '\'' || cp == 0x2019 || cp == '-' || cp == 0x2010 || cp == 0x2011;
+}
+
+bool is_number_separator(char32_t cp) {
+  return cp == '.' || cp == ',' || cp == ':' || cp == '/';
+}
+
+class Tokenizer {
+ public:
+  explicit Tokenizer(std::string_view text) : m_text(text) {}
+
+  std::vector<std::size_t> units() const {
+    std::vector<std::size_t> out;
+    if (!m_text.empty()) out.push_back(0);
+    std::size_t i = 0;
+    while (i < m_text.size()) {
+      auto b = static_cast<unsigned char>(m_text[i]);
+      CharClass cls = CharClass::punct;
+      std::size_t length = 1;
+      if (b < 0x80) {
+        cls = k_ascii.cls[b];
+      } else {
+        Char c = at(i);
+        cls = c.cls;
+        length = c.length;
+      }
+      if (cls != CharClass::space && cls != CharClass::newline) {
+        i += length;
+        continue;
+      }
+      // Whitespace never occurs inside a token, so runs found here are tokenize()'s.
+      TokenKind kind = TokenKind::space;
+      std::size_t end = scan_space(i, &kind);
+      if (kind == TokenKind::paragraph_break && end < m_text.size()) out.push_back(end);
+      i = end;
+    }
+    return out;
+  }
+
+  std::vector<Token> run() {
+    std::vector<Token> out;
+    out.reserve(m_text.size() / 3 + 1);
+    std::size_t i = 0;
+    while (i < m_text.size()) {
+      Char c = at(i);
+      std::size_t start = i;
+      TokenKind kind = TokenKind::punct;
+      switch (c.cls) {
+        case CharClass::space:
+        case CharClass::newline:
+          i = scan_space(i, &kind);
+          break;
+        case CharClass::letter:
+        case CharClass::digit:
+          kind = TokenKind::word;
+          i = scan_word(i);
+          break;
+        case CharClass::currency:
+          if (i + c.length < m_text.size() && at(i + c.length).cls == CharClass::digit) {
+            kind = TokenKind::word;
+            i = scan_word(i + c.length);
+          } else {
+            i = skip_marks(i + c.length);
+          }
+          break;
+        case CharClass::ideograph:
+          kind = TokenKind::ideograph;
+          i = skip_marks(i + c.length);
+          break;
+        case CharClass::mark:
+        case CharClass::punct:
+          i = skip_marks(i + c.length);
+          break;
+      }
+      out.push_back(Token{kind, m_text.substr(start, i - start)});
+    }
+    return out;
+  }
+
+ private:
+  struct Char {
+    char32_t cp;
+    std::size_t length;
+    CharClass cls;
+  };
+
+  Char at(std::size_t i) const {
+    auto b = static_cast<unsigned char>(m_text[i]);
+    if (b < 0x80) return Char{b, 1, k_ascii.cls[b]};
+    utf8::Decoded d = utf8::decode(m_text, i);
+    return Char{d.cp, d.length, classify_char(d.cp)};
+  }
+
+  std::size_t skip_marks(std::size_t i) const {
+    while (i < m_text.size()) {
+      Char c = at(i);
+      if (c.cls != CharClass::mark) break;
+      i += c.length;
+    }
+    return i;
+  }
+
+  std::size_t scan_space(std::size_t i, TokenKind* kind) const {
+    int newlines = 0;
+    while (i < m_text.size()) {
+      Char c = at(i);
+      if (c.cls == CharClass::newline) {
+        ++newlines;
+      } else if (c.cp == '\r') {
+        // A lone CR (old Mac line end) is a line break; CR LF counts once, at the LF.
+        if (i + 1 >= m_text.size() || m_text[i + 1] != '\n') ++newlines;
+      } else if (c.cls != CharClass::space) {
+        break;
+      }
+      i += c.length;
+    }
+    *kind = newlines >= 2 ? TokenKind::paragraph_break : TokenKind::space;
+    return i;
+  }
+
+  // A word from a letter or digit at i: word characters, joined across an
+  // apostrophe or hyphen between word characters and across a number separator
+  // between digits, then an optional percent sign after a digit.
+  std::size_t scan_word(std::size_t i) const {
+    CharClass last = CharClass::letter;
+    while (i < m_text.size()) {
+      Char c = at(i);
+      if (is_word_char(c.cls)) {
+        if (c.cls != CharClass::mark) last = c.cls;
+        i += c.length;
+        continue;
+      }
+      std::size_t next = i + c.length;
+      if (next < m_text.size()) {
+        Char n = at(next);
+        if (is_word_joiner(c.cp) && (n.cls == CharClass::letter || n.cls == CharClass::digit)) {
+          i = next;
+          continue;
+        }
+        if (is_number_separator(c.cp) && last == CharClass::digit && n.cls == CharClass::digit) {
+          i = next;
+          continue;
+        }
+      }
+      if ((c.cp == '%' || c.cp == 0x2030) && last == CharClass::digit) i = next;
+      break;
+    }
+    return i;
+  }
+
+  std::string_view m_text;
+};
+
+}  // namespace
+
+std::vector<Token> tokenize(std::string_view text) {
+  return Tokenizer(text).run();
+}
+
+std::vector<std::size_t> unit_starts(std::string_view text) {
+  return Tokenizer(text).units();
+}
+
+}  // namespace fw::diff
