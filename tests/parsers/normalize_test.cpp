@@ -27,10 +27,12 @@ INSTANTIATE_TEST_SUITE_P(
                       NormalizeCase{"ManyBlankLinesAreOneBreak", "a\n \n\n\t\nb", "a\n\nb"},
                       NormalizeCase{"CrLfParagraphs", "a\r\n\r\nb", "a\n\nb"},
                       NormalizeCase{"NoBreakSpace", "a\xC2\xA0 b", "a b"},
-                      NormalizeCase{"IdeographicSpace", "\xE4\xB8\xAD\xE3\x80\x80\xE5\x9B\xBD", "\xE4\xB8\xAD \xE5\x9B\xBD"},
+                      NormalizeCase{"IdeographicSpace", "\xE4\xB8\xAD\xE3\x80\x80\xE5\x9B\xBD",
+                                    "\xE4\xB8\xAD \xE5\x9B\xBD"},
                       NormalizeCase{"ZeroWidthSpace", "a\xE2\x80\x8B b", "a b"},
                       NormalizeCase{"LineSeparatorCountsAsNewline", "a\xE2\x80\xA8\xE2\x80\xA8 b", "a\n\nb"},
-                      NormalizeCase{"OtherMultibyteUntouched", "caf\xC3\xA9 \xE2\x80\x99", "caf\xC3\xA9 \xE2\x80\x99"}),
+                      NormalizeCase{"OtherMultibyteUntouched", "caf\xC3\xA9 \xE2\x80\x99",
+                                    "caf\xC3\xA9 \xE2\x80\x99"}),
     [](const auto& p) { return std::string(p.param.name); });
 
 TEST(Sha256Hex, KnownVectors) {
