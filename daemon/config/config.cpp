@@ -45,6 +45,7 @@
 #include <utility>
 
 #include "daemon/config/checks.hpp"
+#include "parsers/extract/selector.hpp"
 
 namespace fw::config {
 
@@ -503,11 +504,27 @@ void Loader::load_sites(const Value& v, Config& config) {
     } else {
       missing(item, "host");
     }
+    // Selectors are parsed here, so an unsupported one is a config error with
+    // its line rather than a rule that silently matches nothing.
     if (const Value* f = m.find("body")) {
-      if (auto s = read_nonempty_string(*f)) site.body = *s;
+      if (auto s = read_nonempty_string(*f)) {
+        if (auto sel = extract::parse_selector(*s); !sel) {
+          report(*f, "bad CSS selector \"" + *s + "\": " + sel.error().message);
+        } else {
+          site.body = *s;
+        }
+      }
     }
     if (const Value* f = m.find("remove")) {
-      if (auto list = read_string_list(*f)) site.remove = std::move(*list);
+      if (auto list = read_string_list(*f)) {
+        for (std::size_t i = 0; i < list->size(); ++i) {
+          if (auto sel = extract::parse_selector((*list)[i]); !sel) {
+            report(f->line, f->path + "[" + std::to_string(i) + "]",
+                   "bad CSS selector \"" + (*list)[i] + "\": " + sel.error().message);
+          }
+        }
+        site.remove = std::move(*list);
+      }
     }
     config.sites.push_back(std::move(site));
   }

@@ -3,6 +3,7 @@
 #include <unordered_set>
 
 #include "parsers/date/date.hpp"
+#include "parsers/extract/extract.hpp"
 #include "parsers/text/normalize.hpp"
 
 namespace fw::store {
@@ -39,6 +40,16 @@ std::string article_key(const feed::Entry& entry, const std::string& feed_url) {
 }
 
 std::string entry_body_text(const feed::Entry& entry) {
+  // The full body through the extractor: paragraphs kept, WordPress's "The post
+  // ... appeared first on ..." footer, Read Also boxes and promo banners removed.
+  if (entry.content_html) {
+    extract::Options options;
+    options.url = entry.link.value_or("");
+    options.fragment = true;
+    if (auto article = extract::extract(*entry.content_html, options); article && !article->text.empty()) {
+      return article->text;
+    }
+  }
   if (entry.content) return *entry.content;
   if (entry.summary) return *entry.summary;
   return {};

@@ -51,7 +51,8 @@ struct StoreCounts {
 // of its title and content.
 std::string article_key(const feed::Entry& entry, const std::string& feed_url);
 
-// The plain text stored for an entry's version: its full content, else its summary.
+// The plain text stored for an entry's version: its full content (HTML run through
+// the extractor), else its plain-text content, else its summary.
 std::string entry_body_text(const feed::Entry& entry);
 
 class Store {

@@ -231,3 +231,21 @@ TEST_F(PollTest, DuplicateGuidInOneFeedIsOneArticleWithOneVersion) {
 
 }  // namespace
 }  // namespace fw::test
+
+namespace fw::test {
+namespace {
+
+TEST_F(PollTest, StoredBodyIsTheExtractedTextWithoutWordPressBoilerplate) {
+  ASSERT_EQ(once().exit_code, 0);
+  std::string body = db.scalar(
+      "SELECT body_text FROM article_versions v JOIN articles a ON a.id = v.article_id "
+      "WHERE a.guid = 'https://focus.cbbc.org/?p=11560'");
+  EXPECT_NE(body.find("Zhongguancun is the birthplace"), std::string::npos) << body.substr(0, 200);
+  EXPECT_NE(body.find("\n\n"), std::string::npos) << "paragraphs were not kept";
+  EXPECT_EQ(body.find("appeared first on"), std::string::npos);
+  EXPECT_EQ(body.find("Read Also"), std::string::npos);
+  EXPECT_EQ(body.find("launchpad"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fw::test
