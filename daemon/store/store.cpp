@@ -182,10 +182,26 @@ Result<void> Store::store_entry(const FeedRow& feed, const feed::Entry& entry, S
   if (!update) return update.error();
   if (created || version_count == 0) {
     ++counts.new_articles;
+    ArticleEvent event;
+    event.kind = "new";
+    event.article_id = std::stoll(article_id);
+    event.version_id = std::stoll(std::string(version->get(0, 0)));
+    event.feeds = {feed.name};
+    event.url = url;
+    event.title = title;
+    event.body_text = body;
+    event.categories = entry.categories;
+    if (entry.published) event.published = date::format_iso8601(*entry.published);
+    if (auto r = emit(event); !r) return r.error();
   } else {
     ++counts.new_versions;
   }
   return {};
+}
+
+Result<void> Store::emit(const ArticleEvent& event) {
+  if (!m_sink) return {};
+  return m_sink(m_conn, event);
 }
 
 Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll, const feed::Feed* parsed,

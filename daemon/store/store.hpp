@@ -12,6 +12,7 @@
 
 #include "daemon/config/config.hpp"
 #include "daemon/db/pg.hpp"
+#include "daemon/store/events.hpp"
 #include "parsers/feed/feed.hpp"
 
 namespace fw::store {
@@ -59,6 +60,9 @@ class Store {
  public:
   explicit Store(db::Connection& conn) : m_conn(conn) {}
 
+  // Receives every article event inside the transaction that caused it.
+  void set_event_sink(EventSink sink) { m_sink = std::move(sink); }
+
   // Makes the feeds table match the config: inserts new feeds, updates changed
   // URLs (forgetting their validators). Feeds no longer configured are left as they are.
   Result<void> sync_feeds(const std::vector<config::FeedConfig>& feeds);
@@ -83,7 +87,10 @@ class Store {
   Result<void> follow_permanent_redirect(const FeedRow& feed, const PollRecord& poll);
   Result<void> store_entry(const FeedRow& feed, const feed::Entry& entry, StoreCounts& counts);
 
+  Result<void> emit(const ArticleEvent& event);
+
   db::Connection& m_conn;
+  EventSink m_sink;
   std::string m_moved_feed;
 
  public:
