@@ -48,7 +48,7 @@ class ChangeTest : public ::testing::Test {
            "</guid><pubDate>Fri, 31 Jan 2025 12:00:00 +0000</pubDate>"
            "<category>DeepSeek</category>"
            "<content:encoded><![CDATA[" +
-           std::string(k_body_v1) + "]]></content:encoded></item></channel></rss>";
+           feed_body() + "]]></content:encoded></item></channel></rss>";
   }
 
   std::string page_html() const {
@@ -63,6 +63,11 @@ class ChangeTest : public ::testing::Test {
            "<div class=\"read-also\"><p>Read Also: Huawei opens a lab in Cambridge and hires forty "
            "engineers</p></div></div></article><footer><p>China-Britain Business "
            "Council</p></footer></body></html>";
+  }
+
+  std::string feed_body() const {
+    std::lock_guard lock(mutex);
+    return feed_content;
   }
 
   HttpReply serve(const HttpRequest& r) {
@@ -105,6 +110,7 @@ class ChangeTest : public ::testing::Test {
   mutable std::mutex mutex;
   std::string title = "DeepSeek model cost questioned";
   std::string body = k_body_v1;
+  std::string feed_content = k_body_v1;
   std::string modified = "2025-01-31T12:00:00+00:00";
   std::atomic<int> page_status{200};
 };
@@ -219,6 +225,47 @@ TEST_F(ChangeTest, ReextractAfterARuleChangeUpdatesTextsWithoutNewEdits) {
   ProcessResult other = run_feedwatch({"reextract", "--site", "example.org", "--config", config_path});
   ASSERT_EQ(other.exit_code, 0) << other.err;
   EXPECT_NE(other.out.find("versions 0, texts changed 0"), std::string::npos) << other.out;
+}
+
+TEST_F(ChangeTest, AChangedFeedEntryIsAVersionAtOnceAndMakesThePageDue) {
+  ASSERT_EQ(run_feedwatch({"once", "--config", config_path}).exit_code, 0);
+  ASSERT_EQ(server->hits("/2025/01/deepseek-cost/"), 1);
+  // The site edits the article: the feed and the page both show it.
+  const std::string edited =
+      "<p>DeepSeek, the Hangzhou start-up, says its latest model cost $6 million to train.</p>"
+      "<p>Analysts in London and New York were sceptical of the figure.</p>"
+      "<p>The company did not respond to a request for comment.</p>";
+  {
+    std::lock_guard lock(mutex);
+    feed_content = edited;
+    body = edited;
+  }
+  // No re-check is due: the feed's change alone brings the page fetch.
+  ASSERT_EQ(run_feedwatch({"once", "--config", config_path}).exit_code, 0);
+  EXPECT_EQ(server->hits("/2025/01/deepseek-cost/"), 2);
+  EXPECT_EQ(db.scalar("SELECT string_agg(source, ',' ORDER BY version) FROM article_versions"),
+            "feed,page,feed,page");
+  // One change, from the page (the reference); the feed's version is kept without one.
+  EXPECT_EQ(db.scalar("SELECT source || ' ' || kinds::text FROM article_changes"), "page {minor}");
+  std::string diff = db.scalar("SELECT diff_text FROM article_changes");
+  EXPECT_NE(diff.find("New York+}"), std::string::npos) << diff;
+}
+
+TEST_F(ChangeTest, WithoutPageFetchingTheFeedEntryIsTheReference) {
+  std::string yaml = read_file(config_path);
+  yaml.replace(yaml.find("fetch_articles: true"), 20, "fetch_articles: false");
+  config_path = dir.write("feedwatch.yaml", yaml);
+  ASSERT_EQ(run_feedwatch({"once", "--config", config_path}).exit_code, 0);
+  {
+    std::lock_guard lock(mutex);
+    feed_content = std::string(k_body_v1) + "<p>Correction: the model cost $6 million, not $6 billion.</p>";
+  }
+  ASSERT_EQ(run_feedwatch({"once", "--config", config_path}).exit_code, 0);
+  EXPECT_EQ(server->hits("/2025/01/deepseek-cost/"), 0);
+  EXPECT_EQ(db.scalar("SELECT string_agg(source, ',' ORDER BY version) FROM article_versions"), "feed,feed");
+  EXPECT_EQ(db.scalar("SELECT source || ' ' || kinds::text FROM article_changes"),
+            "feed {substantive,paragraphs_added,correction_notice}");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE next_check_at IS NOT NULL"), "0");
 }
 
 TEST_F(ChangeTest, RedirectToTheHomePageIsARemoval) {
