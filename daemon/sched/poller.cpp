@@ -155,7 +155,8 @@ struct Poller::Impl {
     return seconds(static_cast<std::int64_t>(base * jitter(rng)));
   }
 
-  void poll_due(bool all) {
+  // `sweep`: continue claiming due feeds in id order from claim_cursor (a refill).
+  void poll_due(bool all, bool sweep = false) {
     if (stopping || feed_names.empty() || (all && all_claimed)) return;
     if (!ensure_database()) return;
     // A feed whose 304 is still queued is due and leased by us: record it first,
@@ -169,7 +170,9 @@ struct Poller::Impl {
     // Polls under way are leased by us and still due: they must not be claimed twice.
     std::vector<std::int64_t> busy(busy_ids.begin(), busy_ids.end());
     waiting.for_each([&busy](const store::FeedRow& w) { busy.push_back(w.id); });
-    auto claimed = store.claim_feeds(owner, feed_names, all, room, lease, all ? claim_cursor : 0, busy);
+    std::optional<std::int64_t> after;
+    if (all || sweep) after = claim_cursor;
+    auto claimed = store.claim_feeds(owner, feed_names, all, room, lease, after, busy);
     if (!claimed) {
       spdlog::error("claim_failed error=\"{}\"", claimed.error().message);
       return;
@@ -179,10 +182,13 @@ struct Poller::Impl {
     more_due = static_cast<int>(claimed->size()) == room;
     if (all && !more_due) all_claimed = true;
     for (store::FeedRow& feed : *claimed) {
-      claim_cursor = std::max(claim_cursor, feed.id);
+      if (all || sweep) claim_cursor = std::max(claim_cursor, feed.id);
       std::string host = url_host(feed.url);
       waiting.push(std::move(host), std::move(feed));
     }
+    // A tick claims the most overdue feeds; when that claim is full, refills
+    // sweep the rest in id order. The sweep ends when a claim comes back short.
+    if (sweep && !more_due) claim_cursor = 0;
     dispatch();
   }
 
@@ -192,7 +198,7 @@ struct Poller::Impl {
   void refill() {
     if (stopping || !more_due || in_flight + static_cast<int>(waiting.size()) > k_max_parallel_polls / 2)
       return;
-    poll_due(once_mode);
+    poll_due(once_mode, /*sweep=*/!once_mode);
   }
 
   // Starts every waiting poll whose host allows a request now (HostGate), in
@@ -568,7 +574,7 @@ struct Poller::Impl {
   int in_flight = 0;
   bool stopping = false;
   bool once_mode = false;         // `once`: claims walk every feed by id, from claim_cursor
-  std::int64_t claim_cursor = 0;  // the highest feed id claimed by `once` so far
+  std::int64_t claim_cursor = 0;  // the highest feed id claimed by `once` or the current sweep
   bool all_claimed = false;       // `once` has claimed its last feed
   bool more_due = false;          // the last claim was full: more feeds may be waiting
 };

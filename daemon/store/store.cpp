@@ -119,34 +119,39 @@ Result<void> Store::ensure_scope(const std::vector<std::string>& names) {
 
 Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
                                                 const std::vector<std::string>& names, bool all, int limit,
-                                                std::chrono::seconds lease, std::int64_t after_id,
+                                                std::chrono::seconds lease,
+                                                std::optional<std::int64_t> after_id,
                                                 const std::vector<std::int64_t>& busy) {
   if (auto s = ensure_scope(names); !s) return s.error();
   std::string busy_ids = "{";
   for (std::size_t i = 0; i < busy.size(); ++i) busy_ids += (i ? "," : "") + std::to_string(busy[i]);
   busy_ids += "}";
-  // Two orders, each walking an index: `all` by id from the cursor, due feeds
-  // by next_poll_at; both stop after `limit` rows.
+  // Each order walks an index and stops after `limit` rows: by id from the
+  // cursor (`once`, and a daemon working through a backlog), or due feeds by
+  // next_poll_at. The latter walks past the dead index entries that the feeds
+  // polled since the last vacuum left at their old next_poll_at, so repeated
+  // claims of a large backlog use the cursor instead.
   static const std::string k_claim_head =
       "UPDATE feeds SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::int) "
       "WHERE id IN (SELECT id FROM feeds "
-      "             WHERE name IN (SELECT name FROM fw_scope) ";
+      "             WHERE name IN (SELECT name FROM fw_scope) "
+      "               AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1) "
+      "               AND NOT (id = ANY($4::bigint[])) ";
   static const std::string k_claim_tail =
       " LIMIT $3 FOR UPDATE SKIP LOCKED) "
       "RETURNING id, name, url, etag, last_modified, error_count";
-  static const std::string k_claim_all =
-      k_claim_head +
-      "AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1) "
-      "AND id > $4::bigint AND NOT (id = ANY($5::bigint[])) ORDER BY id" +
-      k_claim_tail;
+  static const std::string k_claim_all = k_claim_head + "AND id > $5::bigint ORDER BY id" + k_claim_tail;
+  static const std::string k_claim_due_by_id =
+      k_claim_head + "AND next_poll_at <= now() AND id > $5::bigint ORDER BY id" + k_claim_tail;
   static const std::string k_claim_due =
-      k_claim_head +
-      "AND next_poll_at <= now() AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1) "
-      "AND id > $4::bigint AND NOT (id = ANY($5::bigint[])) ORDER BY next_poll_at" +
-      k_claim_tail;
-  auto r = m_conn.exec(
-      all ? k_claim_all : k_claim_due,
-      {owner, std::to_string(lease.count()), std::to_string(limit), std::to_string(after_id), busy_ids});
+      k_claim_head + "AND next_poll_at <= now() ORDER BY next_poll_at" + k_claim_tail;
+  std::vector<db::Param> params{owner, std::to_string(lease.count()), std::to_string(limit), busy_ids};
+  const std::string* sql = &k_claim_due;
+  if (all || after_id) {
+    sql = all ? &k_claim_all : &k_claim_due_by_id;
+    params.emplace_back(std::to_string(after_id.value_or(0)));
+  }
+  auto r = m_conn.exec(*sql, params);
   if (!r) return r.error();
   std::vector<FeedRow> rows;
   for (int i = 0; i < r->size(); ++i) {

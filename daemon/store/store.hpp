@@ -69,12 +69,14 @@ class Store {
 
   // Claims feeds among `names` that are due (or all of them when `all`) and not
   // leased by another daemon, with a lease of `lease`. SKIP LOCKED: several
-  // daemons never claim the same feed. With `all`, feeds come in id order from
-  // `after_id` on, so repeated claims walk every feed once. Feeds in `busy`
-  // (this daemon's polls under way, leased by it) are never claimed again.
+  // daemons never claim the same feed. Without `after_id` due feeds come most
+  // overdue first; with it, feeds come in id order after `after_id`, so
+  // repeated claims sweep the table once (an index walk from where the last
+  // one stopped, not past every feed already claimed). Feeds in `busy` (this
+  // daemon's polls under way, leased by it) are never claimed again.
   Result<std::vector<FeedRow>> claim_feeds(const std::string& owner, const std::vector<std::string>& names,
                                            bool all, int limit, std::chrono::seconds lease,
-                                           std::int64_t after_id = 0,
+                                           std::optional<std::int64_t> after_id = std::nullopt,
                                            const std::vector<std::int64_t>& busy = {});
 
   // Seconds until the earliest configured feed is due (0 when one is due now).
