@@ -11,6 +11,8 @@
 #include <ctime>
 #include <deque>
 #include <random>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "daemon/db/migrate.hpp"
 #include "daemon/db/pg.hpp"
@@ -20,6 +22,7 @@
 #include "daemon/ops/metrics.hpp"
 #include "daemon/sched/host_gate.hpp"
 #include "daemon/sched/page_checker.hpp"
+#include "daemon/store/poll_batch.hpp"
 #include "daemon/store/store.hpp"
 #include "parsers/date/date.hpp"
 
@@ -32,6 +35,10 @@ namespace {
 
 constexpr int k_max_parallel_polls = 64;
 constexpr int k_max_parallel_pages = 32;
+// Unchanged (304) polls are recorded in batches (store::record_unchanged): at
+// most this many at once, and none waits longer than k_unchanged_delay.
+constexpr std::size_t k_unchanged_batch = 256;
+constexpr std::chrono::milliseconds k_unchanged_delay{500};
 constexpr seconds k_max_backoff{24 * 3600};
 constexpr seconds k_max_tick{30};
 
@@ -103,8 +110,17 @@ struct Poller::Impl {
         signals(io),
         rng(std::random_device{}()),
         gate(config.http.per_host.max_concurrent, config.http.per_host.min_delay) {
-    for (const auto& f : config.feeds) feed_names.push_back(f.name);
+    index_feeds();
     pages.configure(config);
+  }
+
+  void index_feeds() {
+    feed_names.clear();
+    feed_index.clear();
+    for (std::size_t i = 0; i < config.feeds.size(); ++i) {
+      feed_names.push_back(config.feeds[i].name);
+      feed_index.emplace(config.feeds[i].name, i);
+    }
   }
 
   // Connects (or reconnects), applies migrations, syncs the configured feeds.
@@ -130,10 +146,8 @@ struct Poller::Impl {
   }
 
   const config::FeedConfig* feed_config(const std::string& name) const {
-    for (const auto& f : config.feeds) {
-      if (f.name == name) return &f;
-    }
-    return nullptr;
+    auto it = feed_index.find(name);
+    return it == feed_index.end() ? nullptr : &config.feeds[it->second];
   }
 
   // Exponential backoff with ±10 % jitter, from the feed's interval up to a day:
@@ -146,64 +160,106 @@ struct Poller::Impl {
     return seconds(static_cast<std::int64_t>(base * jitter(rng)));
   }
 
-  void poll_due(bool all) {
-    if (stopping || feed_names.empty()) return;
+  // `sweep`: continue claiming due feeds in id order from claim_cursor (a refill).
+  void poll_due(bool all, bool sweep = false) {
+    if (stopping || feed_names.empty() || (all && all_claimed)) return;
     if (!ensure_database()) return;
-    int room = k_max_parallel_polls - in_flight;
+    // A feed whose 304 is still queued is due and leased by us: record it first,
+    // or this claim would take it again.
+    flush_unchanged();
+    // At most k_max_parallel_polls claimed and unfinished: leases held by one
+    // daemon stay few, so several daemons share the work.
+    int room = k_max_parallel_polls - in_flight - static_cast<int>(waiting.size());
     if (room <= 0) return;
     seconds lease = config.http.timeout + seconds(120);
-    auto claimed = store.claim_feeds(owner, feed_names, all, room, lease);
+    // Polls under way are leased by us and still due: they must not be claimed twice.
+    std::vector<std::int64_t> busy(busy_ids.begin(), busy_ids.end());
+    waiting.for_each([&busy](const store::FeedRow& w) { busy.push_back(w.id); });
+    std::optional<std::int64_t> after;
+    if (all || sweep) after = claim_cursor;
+    auto claimed = store.claim_feeds(owner, feed_names, all, room, lease, after, busy);
     if (!claimed) {
       spdlog::error("claim_failed error=\"{}\"", claimed.error().message);
       return;
     }
+    // A full claim means more feeds may be due now: claim again as polls finish
+    // (refill) instead of waiting for the next tick.
+    more_due = static_cast<int>(claimed->size()) == room;
+    if (all && !more_due) all_claimed = true;
     check_pages();
     for (store::FeedRow& feed : *claimed) {
       const config::FeedConfig* fc = feed_config(feed.name);
       feed.fetch_articles = fc && fc->fetch_articles;
-      waiting.push_back(std::move(feed));
+      if (all || sweep) claim_cursor = std::max(claim_cursor, feed.id);
+      std::string host = url_host(feed.url);
+      waiting.push(std::move(host), std::move(feed));
     }
+    // A tick claims the most overdue feeds; when that claim is full, refills
+    // sweep the rest in id order. The sweep ends when a claim comes back short.
+    if (sweep && !more_due) claim_cursor = 0;
     dispatch();
   }
 
+  // Called as polls finish: when fewer than half the parallel slots' worth of
+  // polls are left and the last claim was full, claim the next feeds (`once`
+  // walks every feed; `run` every due one).
+  void refill() {
+    if (stopping || !more_due || in_flight + static_cast<int>(waiting.size()) > k_max_parallel_polls / 2)
+      return;
+    poll_due(once_mode, /*sweep=*/!once_mode);
+  }
+
   // Starts every waiting poll whose host allows a request now (HostGate), in
-  // claim order per host; wakes up again when the next one may start.
+  // claim order per host, up to k_max_parallel_polls in flight; wakes up again
+  // when the next one may start. The cost is per host with waiting polls, not
+  // per waiting poll: at 10,000 feeds on a few hosts, most polls wait.
   void dispatch() {
     if (waiting.empty()) return;
     auto now = HostGate::Clock::now();
     std::optional<HostGate::Clock::duration> next;
-    std::deque<store::FeedRow> still;
-    while (!waiting.empty()) {
-      store::FeedRow feed = std::move(waiting.front());
-      waiting.pop_front();
-      std::string host = url_host(feed.url);
-      auto wait = gate.wait_time(host, now);
-      if (wait == HostGate::Clock::duration::zero()) {
+    for (auto it = waiting.by_host.begin(); it != waiting.by_host.end();) {
+      const std::string& host = it->first;
+      std::deque<store::FeedRow>& queue = it->second;
+      while (!queue.empty() && in_flight < k_max_parallel_polls) {
+        auto wait = gate.wait_time(host, now);
+        if (wait != HostGate::Clock::duration::zero()) {
+          next = next ? std::min(*next, wait) : wait;
+          break;
+        }
         gate.start(host, now);
-        start_poll(std::move(feed));
-      } else {
-        next = next ? std::min(*next, wait) : wait;
-        still.push_back(std::move(feed));
+        store::FeedRow feed = std::move(queue.front());
+        queue.pop_front();
+        --waiting.count;
+        start_poll(std::move(feed));  // completes later, never inside this call
       }
+      it = queue.empty() ? waiting.by_host.erase(it) : std::next(it);
     }
-    waiting = std::move(still);
-    if (next) {
-      gate_timer.expires_after(*next);
+    // Re-arm only when this wake-up is earlier than the pending one: a finishing
+    // poll calls dispatch anyway, and every re-arm is a system call.
+    if (next && (!gate_wake || now + *next < *gate_wake)) {
+      gate_wake = now + *next;
+      gate_timer.expires_at(*gate_wake);
       gate_timer.async_wait([this](const boost::system::error_code& ec) {
-        if (!ec && !stopping) dispatch();
+        if (ec) return;
+        gate_wake.reset();
+        if (!stopping) dispatch();
       });
     }
   }
 
   void start_poll(store::FeedRow feed) {
     ++in_flight;
+    busy_ids.insert(feed.id);
     net::Request req{feed.url, feed.etag, feed.last_modified};
     spdlog::debug("poll_start feed={} url={}", feed.name, feed.url);
     fetcher.fetch(std::move(req), [this, feed = std::move(feed)](net::FetchResult result) {
       handle(feed, std::move(result));
+      busy_ids.erase(feed.id);
       gate.finish(url_host(feed.url));
       --in_flight;
       dispatch();
+      refill();
+      if (in_flight == 0) flush_unchanged();
       if (stopping && busy() == 0) io.stop();
     });
   }
@@ -252,8 +308,14 @@ struct Poller::Impl {
       poll.etag = response.etag;
       poll.last_modified = response.last_modified;
       poll.next_poll_in = interval;
-      spdlog::info("poll feed={} status=304 ms={}", feed.name, poll.duration_ms);
-      record(feed, poll);
+      // At info level only the batch is logged (flush_unchanged): one line per 304
+      // would be most of the log, and of the daemon's CPU, at 10,000 feeds.
+      spdlog::debug("poll feed={} status=304 ms={}", feed.name, poll.duration_ms);
+      if (poll.moved_to) {
+        record(feed, poll);  // the redirect bookkeeping has its own transaction
+      } else {
+        queue_unchanged(feed, std::move(poll));
+      }
       return;
     }
     if (response.status < 200 || response.status >= 300) {
@@ -341,6 +403,38 @@ struct Poller::Impl {
     log_move();
   }
 
+  // 304s are recorded together: one statement per batch instead of a
+  // transaction of four statements per poll (daemon/store/poll_batch.hpp).
+  // The feed stays leased until its batch is written; a crash before that
+  // loses only the record of an unchanged poll, and the lease lets another
+  // daemon poll the feed again when it expires.
+  void queue_unchanged(const store::FeedRow& feed, store::PollRecord poll) {
+    unchanged.push_back(store::UnchangedPoll{feed, std::move(poll)});
+    if (unchanged.size() >= k_unchanged_batch) {
+      flush_unchanged();
+    } else if (unchanged.size() == 1) {
+      unchanged_timer.expires_after(k_unchanged_delay);
+      unchanged_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec) flush_unchanged();
+      });
+    }
+  }
+
+  void flush_unchanged() {
+    if (unchanged.empty()) return;
+    unchanged_timer.cancel();
+    std::vector<store::UnchangedPoll> batch = std::move(unchanged);
+    unchanged.clear();
+    notify_status(batch.back().feed, "not_modified");
+    spdlog::info("polls_unchanged count={} last_feed={}", batch.size(), batch.back().feed.name);
+    if (auto r = store::record_unchanged(conn, batch); !r) {
+      // One bad row must not cost the others their record: write them one by one.
+      spdlog::warn("batch_failed polls={} error=\"{}\": recording them one by one", batch.size(),
+                   r.error().message);
+      for (const store::UnchangedPoll& p : batch) record(p.feed, p.poll);
+    }
+  }
+
   void release_lease(const store::FeedRow& feed) {
     (void)conn.exec(
         "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
@@ -394,8 +488,7 @@ struct Poller::Impl {
         spdlog::warn("reload: metrics.listen changes take effect at the next restart");
       }
       config = std::move(next);
-      feed_names.clear();
-      for (const auto& f : config.feeds) feed_names.push_back(f.name);
+      index_feeds();
       fetcher.set_options(fetch_options(config.http));
       pages.configure(config);
       gate.configure(config.http.per_host.max_concurrent, config.http.per_host.min_delay);
@@ -438,8 +531,9 @@ struct Poller::Impl {
     tick.cancel();
     heartbeat.cancel();
     gate_timer.cancel();
-    for (const store::FeedRow& feed : waiting)
-      release_lease(feed);  // not started: another daemon may take it
+    flush_unchanged();
+    waiting.for_each(
+        [this](const store::FeedRow& feed) { release_lease(feed); });  // not started: free for others
     waiting.clear();
     pages.stop();
     if (busy() == 0) {
@@ -470,13 +564,43 @@ struct Poller::Impl {
   asio::signal_set signals;
   std::mt19937_64 rng;
   HostGate gate;
-  std::deque<store::FeedRow> waiting;  // claimed, held back by per-host politeness
+  // Claimed polls not started yet (held back by per-host politeness or the
+  // parallel cap), per host in claim order.
+  struct WaitingPolls {
+    std::unordered_map<std::string, std::deque<store::FeedRow>> by_host;
+    std::size_t count = 0;
+    bool empty() const { return count == 0; }
+    std::size_t size() const { return count; }
+    void push(std::string host, store::FeedRow feed) {
+      by_host[std::move(host)].push_back(std::move(feed));
+      ++count;
+    }
+    template <class F>
+    void for_each(F f) const {
+      for (const auto& [host, queue] : by_host)
+        for (const store::FeedRow& feed : queue) f(feed);
+    }
+    void clear() {
+      by_host.clear();
+      count = 0;
+    }
+  };
+  WaitingPolls waiting;
   asio::steady_timer gate_timer{io};
+  std::optional<HostGate::Clock::time_point> gate_wake;  // when gate_timer fires, if armed
   ops::Metrics metrics;
   std::unique_ptr<ops::Endpoint> endpoint;
   std::vector<std::string> feed_names;
+  std::unordered_map<std::string, std::size_t> feed_index;  // name -> config.feeds index
+  std::vector<store::UnchangedPoll> unchanged;              // 304s not yet recorded
+  std::unordered_set<std::int64_t> busy_ids;                // polls in flight (leased by us)
+  asio::steady_timer unchanged_timer{io};
   int in_flight = 0;
   bool stopping = false;
+  bool once_mode = false;         // `once`: claims walk every feed by id, from claim_cursor
+  std::int64_t claim_cursor = 0;  // the highest feed id claimed by `once` or the current sweep
+  bool all_claimed = false;       // `once` has claimed its last feed
+  bool more_due = false;          // the last claim was full: more feeds may be waiting
   PageChecker pages{PageChecker::Deps{io, fetcher, gate, store, metrics, owner, [this] { page_finished(); }}};
 };
 
@@ -488,8 +612,10 @@ Poller::~Poller() = default;
 int Poller::once() {
   Impl& s = *m_impl;
   if (!s.ensure_database()) return 1;
+  s.once_mode = true;
   s.poll_due(true);
   while (s.in_flight > 0 || !s.waiting.empty()) s.io.run_one();
+  s.flush_unchanged();
   // Then every page that is due: new articles' first fetches and due re-checks.
   for (;;) {
     int claimed = s.check_pages();

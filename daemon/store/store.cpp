@@ -73,31 +73,87 @@ std::string to_pg_text_array(const std::vector<std::string>& items) {
 }
 
 Result<void> Store::sync_feeds(const std::vector<config::FeedConfig>& feeds) {
+  std::vector<std::string> names;
+  std::vector<std::string> urls;
+  names.reserve(feeds.size());
+  urls.reserve(feeds.size());
   for (const config::FeedConfig& f : feeds) {
-    // A changed URL is a different resource: its validators no longer apply.
-    auto r = m_conn.exec(
-        "INSERT INTO feeds (name, url, config_url) VALUES ($1, $2, $2) "
-        "ON CONFLICT (name) DO UPDATE SET url = EXCLUDED.url, config_url = EXCLUDED.config_url, "
-        "  etag = NULL, last_modified = NULL, moved_to = NULL, moved_count = 0, next_poll_at = now() "
-        "WHERE feeds.config_url IS DISTINCT FROM EXCLUDED.config_url",
-        {f.name, f.url});
-    if (!r) return r.error();
+    names.push_back(f.name);
+    urls.push_back(f.url);
   }
+  // One statement for the whole list (names are unique in a valid config);
+  // feeds whose URL did not change are filtered out before the insert, so a
+  // restart with 10,000 feeds neither writes nor locks their rows.
+  // A changed URL is a different resource: its validators no longer apply.
+  auto r = m_conn.exec(
+      "INSERT INTO feeds (name, url, config_url) "
+      "SELECT c.name, c.url, c.url FROM unnest($1::text[], $2::text[]) AS c(name, url) "
+      "WHERE NOT EXISTS (SELECT 1 FROM feeds f WHERE f.name = c.name AND f.config_url = c.url) "
+      "ON CONFLICT (name) DO UPDATE SET url = EXCLUDED.url, config_url = EXCLUDED.config_url, "
+      "  etag = NULL, last_modified = NULL, moved_to = NULL, moved_count = 0, next_poll_at = now() "
+      "WHERE feeds.config_url IS DISTINCT FROM EXCLUDED.config_url",
+      {to_pg_text_array(names), to_pg_text_array(urls)});
+  if (!r) return r.error();
+  return ensure_scope(names);
+}
+
+Result<void> Store::ensure_scope(const std::vector<std::string>& names) {
+  int backend = PQbackendPID(m_conn.raw());
+  if (backend != 0 && backend == m_scope_backend && names == m_scope_names) return {};
+  m_scope_backend = 0;
+  // ON COMMIT PRESERVE ROWS (the default): the table lives as long as the session.
+  auto r = m_conn.exec("CREATE TEMP TABLE IF NOT EXISTS fw_scope (name text PRIMARY KEY)");
+  if (!r) return r.error();
+  db::Transaction tx(m_conn);
+  if (!tx.begun()) return tx.begin_error();
+  if (auto d = m_conn.exec("DELETE FROM fw_scope"); !d) return d.error();
+  if (auto i =
+          m_conn.exec("INSERT INTO fw_scope SELECT DISTINCT unnest($1::text[])", {to_pg_text_array(names)});
+      !i) {
+    return i.error();
+  }
+  if (auto a = m_conn.exec("ANALYZE fw_scope"); !a) return a.error();
+  if (auto c = tx.commit(); !c) return c.error();
+  m_scope_names = names;
+  m_scope_backend = backend;
   return {};
 }
 
 Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
                                                 const std::vector<std::string>& names, bool all, int limit,
-                                                std::chrono::seconds lease) {
-  auto r = m_conn.exec(
+                                                std::chrono::seconds lease,
+                                                std::optional<std::int64_t> after_id,
+                                                const std::vector<std::int64_t>& busy) {
+  if (auto s = ensure_scope(names); !s) return s.error();
+  std::string busy_ids = "{";
+  for (std::size_t i = 0; i < busy.size(); ++i) busy_ids += (i ? "," : "") + std::to_string(busy[i]);
+  busy_ids += "}";
+  // Each order walks an index and stops after `limit` rows: by id from the
+  // cursor (`once`, and a daemon working through a backlog), or due feeds by
+  // next_poll_at. The latter walks past the dead index entries that the feeds
+  // polled since the last vacuum left at their old next_poll_at, so repeated
+  // claims of a large backlog use the cursor instead.
+  static const std::string k_claim_head =
       "UPDATE feeds SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::int) "
       "WHERE id IN (SELECT id FROM feeds "
-      "             WHERE name = ANY($3::text[]) AND ($4::bool OR next_poll_at <= now()) "
-      "               AND (lease_until IS NULL OR lease_until < now()) "
-      "             ORDER BY next_poll_at LIMIT $5 FOR UPDATE SKIP LOCKED) "
-      "RETURNING id, name, url, etag, last_modified, error_count",
-      {owner, std::to_string(lease.count()), to_pg_text_array(names), all ? "true" : "false",
-       std::to_string(limit)});
+      "             WHERE name IN (SELECT name FROM fw_scope) "
+      "               AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1) "
+      "               AND NOT (id = ANY($4::bigint[])) ";
+  static const std::string k_claim_tail =
+      " LIMIT $3 FOR UPDATE SKIP LOCKED) "
+      "RETURNING id, name, url, etag, last_modified, error_count";
+  static const std::string k_claim_all = k_claim_head + "AND id > $5::bigint ORDER BY id" + k_claim_tail;
+  static const std::string k_claim_due_by_id =
+      k_claim_head + "AND next_poll_at <= now() AND id > $5::bigint ORDER BY id" + k_claim_tail;
+  static const std::string k_claim_due =
+      k_claim_head + "AND next_poll_at <= now() ORDER BY next_poll_at" + k_claim_tail;
+  std::vector<db::Param> params{owner, std::to_string(lease.count()), std::to_string(limit), busy_ids};
+  const std::string* sql = &k_claim_due;
+  if (all || after_id) {
+    sql = all ? &k_claim_all : &k_claim_due_by_id;
+    params.emplace_back(std::to_string(after_id.value_or(0)));
+  }
+  auto r = m_conn.exec(*sql, params);
   if (!r) return r.error();
   std::vector<FeedRow> rows;
   for (int i = 0; i < r->size(); ++i) {
@@ -114,10 +170,11 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
 }
 
 Result<std::optional<std::int64_t>> Store::seconds_until_next_due(const std::vector<std::string>& names) {
+  if (auto s = ensure_scope(names); !s) return s.error();
+  // The earliest next_poll_at of a configured feed: the index in order, stopping at the first.
   auto r = m_conn.exec(
-      "SELECT ceil(greatest(0, extract(epoch FROM min(next_poll_at) - now())))::bigint "
-      "FROM feeds WHERE name = ANY($1::text[])",
-      {to_pg_text_array(names)});
+      "SELECT ceil(greatest(0, extract(epoch FROM next_poll_at - now())))::bigint FROM feeds "
+      "WHERE name IN (SELECT name FROM fw_scope) ORDER BY next_poll_at LIMIT 1");
   if (!r) return r.error();
   if (r->empty() || r->is_null(0, 0)) return std::optional<std::int64_t>{};
   return std::optional<std::int64_t>{r->get_int(0, 0)};

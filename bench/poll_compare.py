@@ -1,0 +1,444 @@
+#!/usr/bin/python3
+"""Polling at scale: feedwatch against a bare libcurl multi loop and urlwatch.
+
+Run through bench/poll_compare.sh, which builds the programs and starts a
+private PostgreSQL (pg_virtualenv) for the run; see bench/README.md, "Polling
+at scale". Python 3 standard library only.
+
+What it does, in one temporary directory:
+  1. generates FEEDS distinct small RSS files and serves them with nginx
+     (Debian's) on 127.0.0.1: ETag and Last-Modified on every response, 304 to
+     a matching If-None-Match or to an If-Modified-Since equal to Last-Modified;
+  2. writes a feedwatch config with the FEEDS feeds (one local host: private
+     networks allowed, per-host limits raised);
+  3. cycle 1: `feedwatch once`, every feed new (200, parsed, stored);
+     cycle 2: `feedwatch once`, every feed unchanged (304);
+     cycle 3: a tenth of the files get a new item, `feedwatch once` again;
+  4. for cycles 2 and 3, the floor: bench's curl_multi_floor over the same URLs
+     with the validators feedwatch held, and urlwatch over the first URLS_URLWATCH.
+
+Measured for each feedwatch cycle: wall time (feeds/s), the daemon's CPU
+(getrusage of the child: user + system) and peak RSS (ru_maxrss, the
+kernel's VmHWM), and PostgreSQL's CPU (user + system of the postmaster and all
+its processes, exited ones included via the postmaster's cutime/cstime, from
+/proc before and after). The fetch_log rows of each cycle are counted to check
+that every feed was polled once with the expected outcome.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+BASE_MTIME = 1_764_000_000  # a fixed past time: Last-Modified is the same on every run
+
+
+def feed_xml(i, items):
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+        f"<title>Feed {i}</title><link>http://example.test/f{i}/</link>"
+        f"<description>Generated feed number {i}</description>"
+    ]
+    for k in reversed(range(items)):
+        parts.append(
+            f"<item><title>Feed {i} post {k}</title><link>http://example.test/f{i}/post-{k}</link>"
+            f'<guid isPermaLink="false">feed-{i}-post-{k}</guid>'
+            f"<pubDate>Mon, 0{1 + k % 9} Dec 2025 10:00:00 GMT</pubDate>"
+            f"<description>Post {k} of feed {i}: a short summary of a few words.</description></item>"
+        )
+    parts.append("</channel></rss>\n")
+    return "".join(parts)
+
+
+def write_feed(root, i, items, mtime):
+    path = os.path.join(root, "feeds", f"f{i:05d}.xml")
+    with open(path, "w") as f:
+        f.write(feed_xml(i, items))
+    os.utime(path, (mtime, mtime))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def proc_stat(pid):
+    """(ppid, utime+stime, cutime+cstime) in clock ticks, or None when gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            data = f.read()
+    except OSError:
+        return None
+    fields = data[data.rindex(")") + 2 :].split()
+    # fields[0] is state (field 3); utime is field 14, so index 11.
+    return int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+
+
+def tree_cpu(root_pid):
+    """CPU seconds of root_pid, its live children and its reaped children."""
+    root = proc_stat(root_pid)
+    if root is None:
+        return 0.0
+    total = root[1] + root[2]
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == root_pid:
+            continue
+        st = proc_stat(int(name))
+        if st and st[0] == root_pid:
+            total += st[1] + st[2]
+    return total / CLK_TCK
+
+
+def pg_env():
+    env = os.environ
+    missing = [k for k in ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER") if k not in env]
+    if missing:
+        sys.exit("no PostgreSQL in the environment (run through bench/poll_compare.sh): missing " + ", ".join(missing))
+    parts = [f"host={env['PGHOST']}", f"port={env['PGPORT']}", f"dbname={env['PGDATABASE']}", f"user={env['PGUSER']}"]
+    return " ".join(parts)
+
+
+def psql(sql):
+    out = subprocess.run(["psql", "-XAtq", "-F", "\t", "-c", sql], check=True, capture_output=True, text=True)
+    return out.stdout
+
+
+def postmaster_pid():
+    datadir = psql("SHOW data_directory").strip()
+    with open(os.path.join(datadir, "postmaster.pid")) as f:
+        return int(f.readline())
+
+
+def run_measured(argv, stdout, stderr, pg_pid, settle=0.5):
+    """Runs argv; returns wall s, user s, sys s, maxrss KiB, PostgreSQL CPU s."""
+    pg_before = tree_cpu(pg_pid) if pg_pid else 0.0
+    start = time.monotonic()
+    child = subprocess.Popen(argv, stdout=stdout, stderr=stderr)
+    _, status, ru = os.wait4(child.pid, 0)
+    wall = time.monotonic() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        sys.exit(f"{argv[0]} exited with {child.returncode}")
+    pg = 0.0
+    if pg_pid:
+        time.sleep(settle)  # the backend exits and is reaped into the postmaster's cutime
+        pg = tree_cpu(pg_pid) - pg_before
+    return {"wall_s": wall, "user_s": ru.ru_utime, "sys_s": ru.ru_stime, "maxrss_kb": ru.ru_maxrss, "pg_s": pg}
+
+
+def start_nginx(work, port):
+    conf = os.path.join(work, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(
+            f"""worker_processes 1;
+daemon off;
+user root;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {work}/nginx-tmp;
+  proxy_temp_path {work}/nginx-tmp;
+  fastcgi_temp_path {work}/nginx-tmp;
+  uwsgi_temp_path {work}/nginx-tmp;
+  scgi_temp_path {work}/nginx-tmp;
+  types {{ application/rss+xml xml; }}
+  keepalive_requests 1000000;
+  keepalive_timeout 300s;
+  open_file_cache max=20000 inactive=300s;
+  open_file_cache_valid 1s;
+  if_modified_since exact;
+  etag on;
+  server {{
+    listen 127.0.0.1:{port};
+    root {work}/www;
+  }}
+}}
+"""
+        )
+    os.makedirs(os.path.join(work, "nginx-tmp"), exist_ok=True)
+    proc = subprocess.Popen(["nginx", "-c", conf, "-p", work], stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return proc
+        except OSError:
+            time.sleep(0.05)
+    sys.exit("nginx did not start (see " + work + "/nginx-error.log)")
+
+
+def write_config(path, conninfo, work, port, feeds, parallel):
+    with open(path, "w") as f:
+        f.write(f"database:\n  url: \"{conninfo}\"\n")
+        f.write(f"state_dir: {work}/state\nlog_level: info\n")
+        f.write("http:\n  allow_private_networks: true\n")
+        f.write(f"  per_host: {{ max_concurrent: {parallel}, min_delay: 0s }}\n")
+        f.write("recheck: []\nfeeds:\n")
+        for i in range(feeds):
+            f.write(f"  - name: f{i:05d}\n    url: http://127.0.0.1:{port}/feeds/f{i:05d}.xml\n    interval: 15m\n")
+
+
+def proc_cpu_rss(pid):
+    """(CPU seconds, VmHWM KiB) of one live process."""
+    st = proc_stat(pid)
+    hwm = 0
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                hwm = int(line.split()[1])
+    return st[1] / CLK_TCK, hwm
+
+
+def export_validators(path, limit=None):
+    rows = psql("SELECT url, coalesce(etag, ''), coalesce(last_modified, '') FROM feeds ORDER BY name")
+    lines = [line for line in rows.splitlines() if line]
+    if limit:
+        lines = lines[:limit]
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return len(lines)
+
+
+def outcomes_since(mark):
+    rows = psql(f"SELECT outcome, count(*) FROM fetch_log WHERE id > {mark} GROUP BY outcome ORDER BY outcome")
+    return dict((o, int(n)) for o, n in (line.split("\t") for line in rows.splitlines() if line))
+
+
+def last_log_id():
+    return int(psql("SELECT coalesce(max(id), 0) FROM fetch_log").strip())
+
+
+def write_urlwatch(work, port, count):
+    d = os.path.join(work, "urlwatch")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "urls.yaml"), "w") as f:
+        f.write("\n---\n".join(f"name: f{i:05d}\nurl: http://127.0.0.1:{port}/feeds/f{i:05d}.xml" for i in range(count)))
+        f.write("\n")
+    return ["urlwatch", "--urls", f"{d}/urls.yaml", "--config", f"{d}/urlwatch.yaml", "--hooks", f"{d}/hooks.py",
+            "--cache", f"{d}/cache.db"]
+
+
+def per_item_us(seconds, n):
+    return seconds / n * 1e6
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--feeds", type=int, default=10000)
+    ap.add_argument("--urlwatch", type=int, default=1000, help="URLs urlwatch polls (0: skip urlwatch)")
+    ap.add_argument("--parallel", type=int, default=8, help="concurrent requests to the one local host")
+    ap.add_argument("--changed", type=float, default=0.10, help="fraction of feeds changed in cycle 3")
+    ap.add_argument("--feedwatch", help="the feedwatch binary (default: BUILD/feedwatch)")
+    ap.add_argument("--perf", help="record cycle 2 with `perf record -g` into this file (CPU figures then include perf)")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--json", help="also write the results here")
+    args = ap.parse_args()
+
+    feedwatch = os.path.abspath(args.feedwatch or os.path.join(args.build, "feedwatch"))
+    floor = os.path.abspath(os.path.join(args.build, "bench", "curl_multi_floor"))
+    for exe in (feedwatch, floor):
+        if not os.access(exe, os.X_OK):
+            sys.exit(f"{exe} is not built")
+    if args.urlwatch and not shutil.which("urlwatch"):
+        sys.exit("urlwatch is not installed (apt-get install -y urlwatch), or pass --urlwatch 0")
+
+    work = tempfile.mkdtemp(prefix="fw-pollbench-")
+    os.chmod(work, 0o755)
+    os.makedirs(os.path.join(work, "www", "feeds"))
+    nginx = None
+    results = {"feeds": args.feeds, "parallel": args.parallel, "changed": args.changed}
+    try:
+        for i in range(args.feeds):
+            write_feed(os.path.join(work, "www"), i, 3, BASE_MTIME)
+        port = free_port()
+        nginx = start_nginx(work, port)
+        conninfo = pg_env()
+        pg_pid = postmaster_pid()
+        config = os.path.join(work, "feedwatch.yaml")
+        write_config(config, conninfo, work, port, args.feeds, args.parallel)
+        urlwatch = write_urlwatch(work, port, args.urlwatch) if args.urlwatch else None
+        log = open(os.path.join(work, "feedwatch.log"), "w")
+        devnull = open(os.devnull, "w")
+
+        def cycle(name, expect):
+            mark = last_log_id()
+            argv = [feedwatch, "once", "--config", config]
+            if args.perf and name == "cycle2_304":
+                argv = ["perf", "record", "-q", "-g", "-o", args.perf, "--"] + argv
+            r = run_measured(argv, devnull, log, pg_pid)
+            r["outcomes"] = outcomes_since(mark)
+            results[name] = r
+            polled = sum(r["outcomes"].values())
+            if polled != args.feeds or any(r["outcomes"].get(k, 0) != v for k, v in expect.items()):
+                print(f"warning: {name}: outcomes {r['outcomes']}, expected {expect}", file=sys.stderr)
+
+        def run_cycle(name, expect):
+            """One cycle of a running daemon (`feedwatch run`): every feed made due at once.
+
+            Progress is read from the daemon's log, not
+            from /metrics, whose per-feed gauges would cost PostgreSQL a query per scrape."""
+            log_path = os.path.join(work, "feedwatch-run.log")
+            run_log = open(log_path, "w")
+
+            def polls_logged(offset):
+                # one `poll feed=` line per poll, or (304s at info level) one
+                # `polls_unchanged count=N` line per batch
+                with open(log_path, "rb") as f:
+                    f.seek(offset)
+                    text = f.read()
+                batched = sum(int(m) for m in re.findall(rb"polls_unchanged count=(\d+)", text))
+                return text.count(b"poll feed=") + batched
+
+            daemon = subprocess.Popen([feedwatch, "run", "--config", config], stdout=devnull, stderr=run_log)
+            try:
+                for _ in range(600):  # started: nothing is due yet, so it idles
+                    with open(log_path, "rb") as f:
+                        if b"running feeds=" in f.read():
+                            break
+                    time.sleep(0.1)
+                time.sleep(1)
+                mark = last_log_id()
+                offset = os.path.getsize(log_path)
+                psql("UPDATE feeds SET next_poll_at = now()")
+                time.sleep(0.5)
+                cpu0, _ = proc_cpu_rss(daemon.pid)
+                pg0 = tree_cpu(pg_pid)
+                while polls_logged(offset) == 0:  # the daemon's next tick: up to 30 s
+                    time.sleep(0.05)
+                start = time.monotonic()
+                while polls_logged(offset) < args.feeds:
+                    time.sleep(0.05)
+                wall = time.monotonic() - start
+                time.sleep(1.5)  # the last batch of 304s is written (at most k_unchanged_delay later)
+                cpu1, hwm = proc_cpu_rss(daemon.pid)
+                pg1 = tree_cpu(pg_pid)
+            finally:
+                daemon.send_signal(signal.SIGTERM)
+                daemon.wait()
+                run_log.close()
+            r = {"wall_s": wall, "user_s": cpu1 - cpu0, "sys_s": 0.0, "maxrss_kb": hwm, "pg_s": pg1 - pg0,
+                 "outcomes": outcomes_since(mark)}
+            results[name] = r
+            if r["outcomes"] != expect:
+                print(f"warning: {name}: outcomes {r['outcomes']}, expected {expect}", file=sys.stderr)
+
+        def floor_run(name, validators):
+            out = subprocess.run([floor, validators, str(args.parallel)], check=True, capture_output=True, text=True)
+            results[name] = json.loads(out.stdout)
+
+        def urlwatch_run(name):
+            results[name] = run_measured(urlwatch, devnull, devnull, None)
+
+        subprocess.run([feedwatch, "migrate", "--config", config], check=True, stdout=devnull, stderr=log)
+        n_changed = int(args.feeds * args.changed)
+        # Cycle 1: every feed new. urlwatch fills its cache in the same state.
+        cycle("cycle1_new", {"ok": args.feeds})
+        if urlwatch:
+            urlwatch_run("urlwatch_first")
+        # Cycle 2: nothing changed.
+        validators = os.path.join(work, "validators.tsv")
+        export_validators(validators)
+        floor_run("floor_304", validators)
+        if urlwatch:
+            urlwatch_run("urlwatch_304")
+        cycle("cycle2_304", {"not_modified": args.feeds})
+        # Cycle 3: a tenth of the feeds get a new item (new body, ETag, Last-Modified).
+        step = max(1, round(1 / args.changed)) if args.changed > 0 else args.feeds + 1
+        changed = [i for i in range(0, args.feeds, step)][:n_changed]
+        for i in changed:
+            write_feed(os.path.join(work, "www"), i, 4, BASE_MTIME + 3600)
+        floor_run("floor_changed", validators)
+        if urlwatch:
+            urlwatch_run("urlwatch_changed")
+        cycle("cycle3_changed", {"ok": len(changed), "not_modified": args.feeds - len(changed)})
+        results["changed_feeds"] = len(changed)
+        # Cycle 4: the same unchanged poll by a running daemon, startup excluded.
+        run_cycle("cycle4_run_304", {"not_modified": args.feeds})
+        results["urlwatch_urls"] = args.urlwatch
+        results["nginx_cpu_s"] = tree_cpu(nginx.pid)
+    finally:
+        if nginx:
+            nginx.send_signal(signal.SIGQUIT)
+            nginx.wait()
+        if args.keep:
+            print("work directory kept:", work, file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    results["machine"] = {
+        "cpus": os.cpu_count(),
+        "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"),
+        "kernel": platform.release(),
+        "postgresql": psql("SHOW server_version").strip(),
+        "curl": subprocess.run(["curl", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+        if shutil.which("curl") else "?",
+    }
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+    report(results, args)
+
+
+def report(r, args):
+    n = r["feeds"]
+    print(f"{n} feeds on nginx at 127.0.0.1, {r['parallel']} concurrent requests; "
+          f"{r['changed_feeds']} changed in cycle 3; {r['machine']['cpus']} CPUs ({r['machine']['cpu']}), "
+          f"PostgreSQL {r['machine']['postgresql']}")
+    print()
+    print(f"{'':38} {'feeds/s':>9} {'daemon µs/feed':>15} {'pg µs/feed':>11} {'total µs/feed':>14} {'peak RSS MB':>12}")
+    for key, label in (("cycle1_new", "feedwatch cycle 1: all new (200)"),
+                       ("cycle2_304", "feedwatch cycle 2: all 304"),
+                       ("cycle3_changed", "feedwatch cycle 3: 10% changed"),
+                       ("cycle4_run_304", "feedwatch run, one cycle: all 304")):
+        c = r[key]
+        d = per_item_us(c["user_s"] + c["sys_s"], n)
+        p = per_item_us(c["pg_s"], n)
+        print(f"{label:38} {n / c['wall_s']:9.0f} {d:15.1f} {p:11.1f} {d + p:14.1f} {c['maxrss_kb'] / 1024:12.1f}"
+              f"   {c['outcomes']}")
+    for key, label in (("floor_304", "libcurl multi floor: all 304"), ("floor_changed", "libcurl multi floor: 10% changed")):
+        f = r[key]
+        d = per_item_us(f["user_s"] + f["sys_s"], f["requests"])
+        print(f"{label:38} {f['requests'] / f['wall_s']:9.0f} {d:15.1f} {'':11} {d:14.1f} {f['maxrss_kb'] / 1024:12.1f}"
+              f"   {f['statuses']}")
+    if r["urlwatch_urls"]:
+        u = r["urlwatch_urls"]
+        for key, label in (("urlwatch_first", "urlwatch: first run"), ("urlwatch_304", "urlwatch: all unchanged"),
+                           ("urlwatch_changed", "urlwatch: 10% changed")):
+            c = r[key]
+            d = per_item_us(c["user_s"] + c["sys_s"], u)
+            print(f"{label + f' ({u} URLs)':38} {u / c['wall_s']:9.0f} {d:15.1f} {'':11} {d:14.1f} "
+                  f"{c['maxrss_kb'] / 1024:12.1f}")
+    c2 = r["cycle2_304"]
+    total = per_item_us(c2["user_s"] + c2["sys_s"] + c2["pg_s"], n)
+    c4 = r["cycle4_run_304"]
+    total_run = per_item_us(c4["user_s"] + c4["sys_s"] + c4["pg_s"], n)
+    print()
+    print(f"unchanged feed, daemon + PostgreSQL: {total_run:.1f} µs CPU in a running daemon, "
+          f"{total:.1f} with `once` (start-up included) (target <= 60); "
+          f"peak RSS {max(r[k]['maxrss_kb'] for k in ('cycle1_new', 'cycle2_304', 'cycle3_changed', 'cycle4_run_304')) / 1024:.1f} MB "
+          f"(target <= 64)")
+    if r["urlwatch_urls"]:
+        u = per_item_us(r["urlwatch_304"]["user_s"] + r["urlwatch_304"]["sys_s"], r["urlwatch_urls"])
+        print(f"urlwatch / feedwatch per unchanged URL: {u / total_run:.0f}x running, {u / total:.0f}x with `once` "
+              f"(target >= 60x)")
+    floor = r["floor_304"]
+    floor_us = per_item_us(floor["user_s"] + floor["sys_s"], floor["requests"])
+    print(f"feedwatch / libcurl floor per 304: {total_run / floor_us:.1f}x running, {total / floor_us:.1f}x with `once`")
+    print(f"nginx (server side, all runs): {r['nginx_cpu_s']:.2f} s CPU")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+// Bookkeeping of unchanged polls, many at a time.
+//
+// At scale almost every poll is a 304: nothing to parse, nothing to store but
+// the feed's new schedule and validators and a fetch_log row. Written one poll
+// per transaction (BEGIN, two UPDATEs, an INSERT, COMMIT), that bookkeeping
+// costs PostgreSQL several times what the HTTP request costs the daemon. Here a
+// whole batch of them is one statement: the feeds' UPDATE and the fetch_log
+// INSERT in one data-modifying WITH, over arrays (unnest), so one round trip,
+// one parse and one commit serve the batch, and the batch is atomic.
+//
+// What is written for each poll is what Store::record_poll writes for a 304
+// without a permanent redirect: validators refreshed (coalesce: a header the
+// 304 did not repeat keeps the stored value, verbatim), error state cleared,
+// moved_to/moved_count reset, next_poll_at = now() + next_poll_in, lease released,
+// one fetch_log row with outcome not_modified. Polls with new content, errors or
+// permanent redirects keep their own transaction (Store::record_feed/record_poll).
+#pragma once
+
+#include <vector>
+
+#include "daemon/db/pg.hpp"
+#include "daemon/store/store.hpp"
+
+namespace fw::store {
+
+struct UnchangedPoll {
+  FeedRow feed;
+  PollRecord poll;  // outcome not_modified, no moved_to
+};
+
+// Records every poll of `polls` in one statement (nothing when it is empty).
+Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedPoll>& polls);
+
+// "{1,2}" / "{\"a\",NULL}" in PostgreSQL's array input syntax.
+std::string to_pg_int_array(const std::vector<std::int64_t>& items);
+std::string to_pg_opt_text_array(const std::vector<std::optional<std::string>>& items);
+
+}  // namespace fw::store

@@ -1,0 +1,75 @@
+// Many feeds in one `feedwatch once`: more feeds than parallel poll slots are
+// all polled exactly once, and unchanged (304) polls, recorded in batches, leave
+// the same state as one transaction per poll would.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "tests/support/http_server.hpp"
+#include "tests/support/support.hpp"
+
+namespace fw::test {
+namespace {
+
+constexpr int k_feeds = 150;  // more than the daemon's 64 parallel polls
+const char* k_last_modified = "Wed, 23 Apr 2025 09:35:23 GMT";
+
+// Feed N has ETag "eN"; a matching If-None-Match gets a 304 that repeats the
+// ETag but not Last-Modified (the stored Last-Modified must survive it).
+HttpReply serve(const HttpRequest& r) {
+  std::string n = r.target.substr(r.target.rfind('/') + 1);
+  std::string etag = "\"e" + n + "\"";
+  if (r.header("if-none-match") == etag) return HttpReply{304, {{"ETag", etag}}, ""};
+  std::string body = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed " + n +
+                     "</title><link>http://x/</link><item><title>a</title><guid>http://x/" + n +
+                     "/a</guid></item></channel></rss>";
+  return HttpReply{200, {{"ETag", etag}, {"Last-Modified", k_last_modified}}, body};
+}
+
+TEST(PollBatch, OncePollsEveryFeedOnceAndRecordsUnchangedPollsLikeSinglePolls) {
+  TempDatabase db;
+  TempDir dir;
+  HttpServer server(serve, /*threads=*/4);
+  std::string yaml =
+      "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" + dir.path() +
+      "\"\nhttp:\n  allow_private_networks: true\n  per_host: { max_concurrent: 8, min_delay: 0s }\n"
+      "feeds:\n";
+  for (int i = 0; i < k_feeds; ++i) {
+    yaml += "  - name: f" + std::to_string(i) + "\n    url: \"" + server.url("/feed/" + std::to_string(i)) +
+            "\"\n    interval: 1h\n";
+  }
+  std::string cfg = dir.write("c.yaml", yaml);
+
+  ProcessResult first = run_feedwatch({"once", "--config", cfg});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log WHERE outcome = 'ok'"), std::to_string(k_feeds));
+
+  ProcessResult second = run_feedwatch({"once", "--config", cfg});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.err.find("polls_unchanged count="), std::string::npos) << second.err;
+
+  // Every feed fetched exactly twice: once per run.
+  std::map<std::string, int> hits;
+  for (const auto& r : server.requests()) ++hits[r.target];
+  EXPECT_EQ(hits.size(), static_cast<std::size_t>(k_feeds));
+  for (const auto& [target, n] : hits) EXPECT_EQ(n, 2) << target;
+
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log WHERE outcome = 'not_modified' AND status = 304 "
+                      "AND new_entries IS NULL AND error IS NULL AND url LIKE 'http://127.0.0.1:%'"),
+            std::to_string(k_feeds));
+  // The state each 304 leaves: validators verbatim (Last-Modified kept though the
+  // 304 omitted it), lease released, healthy, scheduled an interval ahead.
+  EXPECT_EQ(
+      db.scalar("SELECT count(*) FROM feeds WHERE etag = '\"e' || substr(name, 2) || '\"' "
+                "AND last_modified = $1 AND last_status = 304 AND error_count = 0 AND last_error IS NULL "
+                "AND lease_owner IS NULL AND lease_until IS NULL AND moved_count = 0 "
+                "AND last_success_at >= last_polled_at - interval '1 second' "
+                "AND next_poll_at > now() + interval '50 minutes'",
+                {std::string(k_last_modified)}),
+      std::to_string(k_feeds));
+  // One article per feed, stored by the first run only.
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM article_versions"), std::to_string(k_feeds));
+}
+
+}  // namespace
+}  // namespace fw::test
