@@ -12,6 +12,7 @@
 #include <deque>
 #include <random>
 
+#include "daemon/backfill/worker.hpp"
 #include "daemon/db/migrate.hpp"
 #include "daemon/db/pg.hpp"
 #include "daemon/log/log.hpp"
@@ -19,6 +20,7 @@
 #include "daemon/ops/endpoint.hpp"
 #include "daemon/ops/metrics.hpp"
 #include "daemon/sched/host_gate.hpp"
+#include "daemon/sched/posting_rate.hpp"
 #include "daemon/store/store.hpp"
 #include "parsers/date/date.hpp"
 
@@ -33,7 +35,8 @@ constexpr int k_max_parallel_polls = 64;
 constexpr seconds k_max_backoff{24 * 3600};
 constexpr seconds k_max_tick{30};
 
-net::FetchOptions fetch_options(const config::Http& http) {
+net::FetchOptions fetch_options(const config::Config& config) {
+  const config::Http& http = config.http;
   net::FetchOptions o;
   o.user_agent = http.user_agent;
   o.timeout = http.timeout;
@@ -41,6 +44,9 @@ net::FetchOptions fetch_options(const config::Http& http) {
   o.max_body_bytes = http.max_body_bytes;
   o.max_redirects = http.max_redirects;
   o.allow_private_networks = http.allow_private_networks;
+  for (const auto& site : config.sites) {
+    if (!site.robots) o.robots_ignored_hosts.push_back(site.host);
+  }
   return o;
 }
 
@@ -91,7 +97,7 @@ struct Poller::Impl {
   Impl(config::Config config_, PollerOptions options_)
       : config(std::move(config_)),
         options(std::move(options_)),
-        fetcher(io, fetch_options(config.http)),
+        fetcher(io, fetch_options(config)),
         store(conn),
         owner(make_owner_id()),
         tick(io),
@@ -144,9 +150,11 @@ struct Poller::Impl {
   void poll_due(bool all) {
     if (stopping || feed_names.empty()) return;
     if (!ensure_database()) return;
-    int room = k_max_parallel_polls - in_flight;
+    // Claimed polls still waiting for their host count too: a daemon claims no
+    // more than it can start before its leases run out.
+    int room = k_max_parallel_polls - in_flight - static_cast<int>(waiting.size());
     if (room <= 0) return;
-    seconds lease = config.http.timeout + seconds(120);
+    seconds lease = options.lease.value_or(config.http.timeout + seconds(120));
     auto claimed = store.claim_feeds(owner, feed_names, all, room, lease);
     if (!claimed) {
       spdlog::error("claim_failed error=\"{}\"", claimed.error().message);
@@ -291,10 +299,16 @@ struct Poller::Impl {
   }
 
   // The configured interval is a floor; the feed's <ttl>/sy:updatePeriod and the
-  // response's Cache-Control max-age may lengthen it, up to a day.
+  // response's Cache-Control max-age may lengthen it, up to a day, and so may
+  // its observed posting rate (posting_rate.hpp), up to 4 times and 12 h.
   static seconds adapted_interval(seconds configured, const feed::Feed& parsed,
                                   const net::Response& response) {
     seconds result = configured;
+    std::vector<std::int64_t> published;
+    for (const auto& e : parsed.entries) {
+      if (e.published) published.push_back(*e.published);
+    }
+    result = std::max(result, posting_rate_interval(configured, std::move(published), std::time(nullptr)));
     if (parsed.ttl_seconds && *parsed.ttl_seconds > 0) {
       result = std::max(result, std::min(seconds(*parsed.ttl_seconds), k_max_hint));
     }
@@ -372,7 +386,7 @@ struct Poller::Impl {
       config = std::move(next);
       feed_names.clear();
       for (const auto& f : config.feeds) feed_names.push_back(f.name);
-      fetcher.set_options(fetch_options(config.http));
+      fetcher.set_options(fetch_options(config));
       gate.configure(config.http.per_host.max_concurrent, config.http.per_host.min_delay);
       if (conn.ok()) {
         if (auto s = store.sync_feeds(config.feeds); !s) {
@@ -410,6 +424,7 @@ struct Poller::Impl {
     stopping = true;
     spdlog::info("stopping signal={} in_flight={}", signal_number, in_flight);
     sd_notify(0, "STOPPING=1");
+    if (backfill) backfill->stop();
     tick.cancel();
     heartbeat.cancel();
     gate_timer.cancel();
@@ -448,6 +463,7 @@ struct Poller::Impl {
   asio::steady_timer gate_timer{io};
   ops::Metrics metrics;
   std::unique_ptr<ops::Endpoint> endpoint;
+  std::unique_ptr<backfill::Worker> backfill;  // feeds[].backfill.paged, on its own thread
   std::vector<std::string> feed_names;
   int in_flight = 0;
   bool stopping = false;
@@ -490,10 +506,12 @@ int Poller::run() {
   // Without the database nothing can be scheduled: keep trying, the server may be starting.
   if (s.ensure_database()) {
     spdlog::info("running feeds={} owner={}", s.feed_names.size(), s.owner);
+    s.backfill = std::make_unique<backfill::Worker>(s.config, s.options.conninfo);
   }
   sd_notify(0, "READY=1");
   s.schedule_tick(seconds(0));
   s.io.run();
+  s.backfill.reset();
   s.endpoint.reset();
   spdlog::info("stopped");
   return 0;
