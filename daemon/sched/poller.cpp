@@ -11,6 +11,7 @@
 #include <ctime>
 #include <deque>
 #include <random>
+#include <unordered_map>
 
 #include "daemon/backfill/worker.hpp"
 #include "daemon/db/migrate.hpp"
@@ -160,7 +161,13 @@ struct Poller::Impl {
       spdlog::error("claim_failed error=\"{}\"", claimed.error().message);
       return;
     }
-    for (store::FeedRow& feed : *claimed) waiting.push_back(std::move(feed));
+    // A poll must start while its lease still covers a whole fetch (http.timeout);
+    // later, another daemon may already have taken the feed over.
+    auto start_by = HostGate::Clock::now() + (lease - config.http.timeout);
+    for (store::FeedRow& feed : *claimed) {
+      start_deadline[feed.id] = start_by;
+      waiting.push_back(std::move(feed));
+    }
     dispatch();
   }
 
@@ -175,8 +182,14 @@ struct Poller::Impl {
       store::FeedRow feed = std::move(waiting.front());
       waiting.pop_front();
       std::string host = url_host(feed.url);
+      if (auto d = start_deadline.find(feed.id); d != start_deadline.end() && now >= d->second) {
+        start_deadline.erase(d);  // left to whichever daemon claims it next
+        spdlog::warn("poll_skipped feed={} reason=lease_ran_out_while_waiting", feed.name);
+        continue;
+      }
       auto wait = gate.wait_time(host, now);
       if (wait == HostGate::Clock::duration::zero()) {
+        start_deadline.erase(feed.id);
         gate.start(host, now);
         start_poll(std::move(feed));
       } else {
@@ -460,6 +473,7 @@ struct Poller::Impl {
   std::mt19937_64 rng;
   HostGate gate;
   std::deque<store::FeedRow> waiting;  // claimed, held back by per-host politeness
+  std::unordered_map<std::int64_t, HostGate::Clock::time_point> start_deadline;  // of each waiting poll
   asio::steady_timer gate_timer{io};
   ops::Metrics metrics;
   std::unique_ptr<ops::Endpoint> endpoint;

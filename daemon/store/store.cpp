@@ -91,7 +91,7 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
       "UPDATE feeds SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::int) "
       "WHERE id IN (SELECT id FROM feeds "
       "             WHERE name = ANY($3::text[]) AND ($4::bool OR next_poll_at <= now()) "
-      "               AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1) "
+      "               AND (lease_until IS NULL OR lease_until < now()) "
       "             ORDER BY next_poll_at LIMIT $5 FOR UPDATE SKIP LOCKED) "
       "RETURNING id, name, url, etag, last_modified, error_count",
       {owner, std::to_string(lease.count()), to_pg_text_array(names), all ? "true" : "false",

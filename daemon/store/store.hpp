@@ -69,8 +69,9 @@ class Store {
   Result<void> sync_feeds(const std::vector<config::FeedConfig>& feeds);
 
   // Claims feeds among `names` that are due (or all of them when `all`) and not
-  // leased by another daemon, with a lease of `lease`. SKIP LOCKED: several
-  // daemons never claim the same feed.
+  // leased (by another daemon, or by this one: a poll still in flight or
+  // waiting for its host is not claimed twice), with a lease of `lease`.
+  // SKIP LOCKED: several daemons never claim the same feed.
   Result<std::vector<FeedRow>> claim_feeds(const std::string& owner, const std::vector<std::string>& names,
                                            bool all, int limit, std::chrono::seconds lease);
 
