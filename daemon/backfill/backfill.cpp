@@ -1,6 +1,7 @@
 #include "daemon/backfill/backfill.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <cstdlib>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -329,6 +330,8 @@ Result<Report> run(db::Connection& conn, net::Fetcher& fetcher, boost::asio::io_
                    const config::Config& config, const config::FeedConfig& feed, const Options& options) {
   Walk walk{conn, fetcher, io, config, options, store::Store(conn), {}, {}, false, {}};
   walk.feed.name = feed.name;
+  walk.feed.fetch_articles =
+      feed.fetch_articles;  // backfilled articles get their pages checked like polled ones
   return walk.go();
 }
 
@@ -340,6 +343,8 @@ net::FetchOptions fetch_options(const config::Config& config) {
   fo.max_body_bytes = config.http.max_body_bytes;
   fo.max_redirects = config.http.max_redirects;
   fo.allow_private_networks = config.http.allow_private_networks;
+  const char* loopback_only = std::getenv("FEEDWATCH_LOOPBACK_ONLY");
+  fo.loopback_only = loopback_only && std::string(loopback_only) == "1";
   for (const auto& site : config.sites) {
     if (!site.robots) fo.robots_ignored_hosts.push_back(site.host);
   }

@@ -34,6 +34,10 @@ struct FetchOptions {
   // Exact "address:port" pairs the guard lets through even so ("127.0.0.1:8080",
   // "[::1]:8080"): tests reach their loopback server with the guard on.
   std::vector<std::string> guard_exempt;
+  // Refuse every host but loopback, before any DNS lookup and on every resolved
+  // address. Set by FEEDWATCH_LOOPBACK_ONLY=1 in the environment: the test
+  // suite and offline demos run with it, so they can never reach the internet.
+  bool loopback_only = false;
   // Abort when slower than `low_speed_bytes` per second for `low_speed_time`.
   long low_speed_bytes = 64;
   std::chrono::seconds low_speed_time{30};

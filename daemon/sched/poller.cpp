@@ -21,6 +21,7 @@
 #include "daemon/ops/endpoint.hpp"
 #include "daemon/ops/metrics.hpp"
 #include "daemon/sched/host_gate.hpp"
+#include "daemon/sched/page_checker.hpp"
 #include "daemon/sched/posting_rate.hpp"
 #include "daemon/store/store.hpp"
 #include "parsers/date/date.hpp"
@@ -33,6 +34,7 @@ using std::chrono::seconds;
 namespace {
 
 constexpr int k_max_parallel_polls = 64;
+constexpr int k_max_parallel_pages = 32;
 constexpr seconds k_max_backoff{24 * 3600};
 constexpr seconds k_max_tick{30};
 
@@ -45,6 +47,8 @@ net::FetchOptions fetch_options(const config::Config& config) {
   o.max_body_bytes = http.max_body_bytes;
   o.max_redirects = http.max_redirects;
   o.allow_private_networks = http.allow_private_networks;
+  const char* loopback_only = std::getenv("FEEDWATCH_LOOPBACK_ONLY");
+  o.loopback_only = loopback_only && std::string(loopback_only) == "1";
   for (const auto& site : config.sites) {
     if (!site.robots) o.robots_ignored_hosts.push_back(site.host);
   }
@@ -107,6 +111,7 @@ struct Poller::Impl {
         rng(std::random_device{}()),
         gate(config.http.per_host.max_concurrent, config.http.per_host.min_delay) {
     for (const auto& f : config.feeds) feed_names.push_back(f.name);
+    pages.configure(config);
   }
 
   // Connects (or reconnects), applies migrations, syncs the configured feeds.
@@ -161,11 +166,14 @@ struct Poller::Impl {
       spdlog::error("claim_failed error=\"{}\"", claimed.error().message);
       return;
     }
+    check_pages();
     // A poll must start while its lease still covers a whole fetch (http.timeout);
     // later, another daemon may already have taken the feed over.
     auto start_by = HostGate::Clock::now() + (lease - config.http.timeout);
     for (store::FeedRow& feed : *claimed) {
       start_deadline[feed.id] = start_by;
+      const config::FeedConfig* fc = feed_config(feed.name);
+      feed.fetch_articles = fc && fc->fetch_articles;
       waiting.push_back(std::move(feed));
     }
     dispatch();
@@ -215,8 +223,21 @@ struct Poller::Impl {
       gate.finish(url_host(feed.url));
       --in_flight;
       dispatch();
-      if (stopping && in_flight == 0) io.stop();
+      if (stopping && busy() == 0) io.stop();
     });
+  }
+
+  // Polls and page fetches in flight.
+  int busy() const { return in_flight + pages.in_flight(); }
+
+  // Starts due article page fetches, as many as there is room for.
+  int check_pages() {
+    if (stopping || !conn.ok()) return 0;
+    return pages.check_due(k_max_parallel_pages - pages.in_flight());
+  }
+
+  void page_finished() {
+    if (stopping && busy() == 0) io.stop();
   }
 
   void handle(const store::FeedRow& feed, net::FetchResult result) {
@@ -297,6 +318,7 @@ struct Poller::Impl {
       return;  // the lease expires and the poll is retried
     }
     metrics.articles_stored(counts->new_articles, counts->new_versions);
+    if (counts->new_articles > 0 || counts->new_versions > 0) check_pages();  // new pages are due now
     notify_status(feed, "ok");
     log_move();
     spdlog::info(
@@ -400,6 +422,7 @@ struct Poller::Impl {
       feed_names.clear();
       for (const auto& f : config.feeds) feed_names.push_back(f.name);
       fetcher.set_options(fetch_options(config));
+      pages.configure(config);
       gate.configure(config.http.per_host.max_concurrent, config.http.per_host.min_delay);
       if (conn.ok()) {
         if (auto s = store.sync_feeds(config.feeds); !s) {
@@ -444,7 +467,8 @@ struct Poller::Impl {
     for (const store::FeedRow& feed : waiting)
       release_lease(feed);  // not started: another daemon may take it
     waiting.clear();
-    if (in_flight == 0) {
+    pages.stop();
+    if (busy() == 0) {
       io.stop();
       return;
     }
@@ -481,6 +505,7 @@ struct Poller::Impl {
   std::vector<std::string> feed_names;
   int in_flight = 0;
   bool stopping = false;
+  PageChecker pages{PageChecker::Deps{io, fetcher, gate, store, metrics, owner, [this] { page_finished(); }}};
 };
 
 Poller::Poller(config::Config config, PollerOptions options)
@@ -493,6 +518,12 @@ int Poller::once() {
   if (!s.ensure_database()) return 1;
   s.poll_due(true);
   while (s.in_flight > 0 || !s.waiting.empty()) s.io.run_one();
+  // Then every page that is due: new articles' first fetches and due re-checks.
+  for (;;) {
+    int claimed = s.check_pages();
+    while (!s.pages.idle()) s.io.run_one();
+    if (claimed == 0) break;
+  }
   spdlog::info("once_done feeds={}", s.feed_names.size());
   return 0;
 }

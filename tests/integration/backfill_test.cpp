@@ -102,7 +102,8 @@ struct Backfill {
                                   "\"\nhttp:\n  allow_private_networks: true\n"
                                   "  per_host: { max_concurrent: 2, min_delay: 0s }\n"
                                   "feeds:\n  - name: ai\n    url: \"" +
-                                  site.server.url("/tag/ai/feed/") + "\"\n    backfill: { max_pages: 10 }\n");
+                                  site.server.url("/tag/ai/feed/") +
+                                  "\"\n    fetch_articles: false\n    backfill: { max_pages: 10 }\n");
   }
   void poll() { ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0); }
   ProcessResult backfill(const std::vector<std::string>& extra = {}) {
@@ -240,7 +241,8 @@ TEST(Backfill, DaemonBackfillsFeedsThatAskForIt) {
       "database:\n  url: \"" + b.db.conninfo() + "\"\nstate_dir: \"" + b.dir.path() +
           "\"\nhttp:\n  allow_private_networks: true\n  per_host: { max_concurrent: 2, min_delay: 0s }\n"
           "feeds:\n  - name: ai\n    url: \"" +
-          b.site.server.url("/tag/ai/feed/") + "\"\n    backfill: { paged: true, max_pages: 10 }\n");
+          b.site.server.url("/tag/ai/feed/") +
+          "\"\n    fetch_articles: false\n    backfill: { paged: true, max_pages: 10 }\n");
   {
     Child daemon({"run", "--config", cfg});
     ASSERT_TRUE(eventually([&] { return daemon.err().find("running feeds=") != std::string::npos; }, 60))
