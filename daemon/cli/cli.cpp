@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 
+#include "daemon/backfill/backfill_command.hpp"
 #include "daemon/cli/diff_command.hpp"
 #include "daemon/cli/extract_command.hpp"
 #include "daemon/cli/history_command.hpp"
@@ -164,10 +165,18 @@ int cmd_reextract(const GlobalOptions& g, const std::string& site, const std::st
   return 0;
 }
 
-int cmd_poll(const GlobalOptions& g, bool forever) {
+int cmd_poll(const GlobalOptions& g, bool forever, const std::string& lease = {}) {
   config::Config c = load_config(g);
-  Database d = open_database(c);
   sched::PollerOptions options;
+  if (!lease.empty()) {
+    options.lease = config::parse_duration(lease);
+    if (!options.lease || *options.lease <= c.http.timeout) {
+      spdlog::error("--lease: expected a duration longer than http.timeout ({}s), got \"{}\"",
+                    c.http.timeout.count(), lease);
+      return 2;
+    }
+  }
+  Database d = open_database(c);
   options.conninfo = d.conninfo;
   options.config_path = g.config_path;
   options.log_level_from_command_line = !g.log_level.empty();
@@ -201,10 +210,19 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", g.log_level, "trace|debug|info|warn|error (default: from the config)");
 
   auto* run = app.add_subcommand("run", "run the daemon until SIGTERM/SIGINT");
+  std::string lease;
+  run->add_option("--lease", lease,
+                  "how long a claimed poll stays this daemon's (default: http.timeout + 2m)");
   auto* once = app.add_subcommand("once", "poll every feed now, then exit");
   auto* migrate = app.add_subcommand("migrate", "apply the database migrations");
   auto* check = app.add_subcommand("check-config", "validate the configuration");
   auto* status = app.add_subcommand("status", "every feed's health and the alert queue, from the database");
+  auto* backfill = app.add_subcommand("backfill", "walk a feed's archive pages back in time");
+  std::string backfill_feed;
+  int backfill_pages = 0;
+  backfill->add_option("FEED_NAME", backfill_feed, "the feed's name in the config")->required();
+  backfill->add_option("--pages", backfill_pages, "pages to walk at most (default: its backfill.max_pages)")
+      ->check(CLI::Range(1, 100000));
   auto* parse = app.add_subcommand("parse-feed", "print a feed document as JSON");
   std::string input;
   std::string base_url;
@@ -250,7 +268,7 @@ int main(int argc, char** argv) {
   reextract_cmd->add_option("--site", reextract_site, "only pages of this host (subdomains included)");
   reextract_cmd->add_option("--since", reextract_since, "only versions fetched since this date (YYYY-MM-DD)");
 
-  for (auto* sub : {run, once, migrate, check, status, history, reextract_cmd}) {
+  for (auto* sub : {run, once, migrate, check, status, history, reextract_cmd, backfill}) {
     sub->add_option("-c,--config", g.config_path, "configuration file");
     sub->add_option("--log-level", g.log_level, "log level");
   }
@@ -273,8 +291,13 @@ int main(int argc, char** argv) {
     if (*status) return cmd_status(g);
     if (*history) return cmd_history(g, history_ref, history_format);
     if (*reextract_cmd) return cmd_reextract(g, reextract_site, reextract_since);
+    if (*backfill) {
+      config::Config c = load_config(g);
+      Database d = open_database(c);
+      return backfill::command(c, d.conninfo, backfill_feed, backfill_pages);
+    }
     if (*once) return cmd_poll(g, false);
-    if (*run) return cmd_poll(g, true);
+    if (*run) return cmd_poll(g, true, lease);
   } catch (const config::ConfigError& e) {
     for (const auto& p : e.problems()) spdlog::error("config: {}", p);
     return 1;

@@ -42,13 +42,13 @@ Result<std::string> render_status(db::Connection& conn) {
       "       (SELECT count(DISTINCT c.article_id) FROM article_feeds af "
       "         JOIN article_changes c ON c.article_id = af.article_id "
       "         WHERE af.feed_id = f.id AND NOT ('removed' = ANY (c.kinds))), "
-      "       f.lease_until > now() "
+      "       f.lease_until > now(), f.last_status "
       "FROM feeds f ORDER BY f.name");
   if (!feeds) return feeds.error();
 
   std::vector<std::vector<std::string>> rows;
-  rows.push_back(
-      {"FEED", "STATE", "LAST OK", "LAST NEW", "NEXT POLL", "ERRORS", "ARTICLES", "EDITED", "LAST ERROR"});
+  rows.push_back({"FEED", "STATE", "LAST OK", "LAST NEW", "NEXT POLL", "HTTP", "ERRORS", "ARTICLES", "EDITED",
+                  "LAST ERROR"});
   int failing = 0;
   for (int i = 0; i < feeds->size(); ++i) {
     std::int64_t errors = feeds->get_int(i, 4);
@@ -58,8 +58,8 @@ Result<std::string> render_status(db::Connection& conn) {
     std::int64_t next = feeds->get_int(i, 3);
     rows.push_back({std::string(feeds->get(i, 0)), state, ago(feeds->get_opt(i, 1)),
                     ago(feeds->get_opt(i, 2)), next <= 0 ? "due" : "in " + human_duration(next),
-                    std::to_string(errors), std::string(feeds->get(i, 6)), std::string(feeds->get(i, 7)),
-                    shorten(feeds->get_opt(i, 5).value_or(""), 60)});
+                    feeds->get_opt(i, 9).value_or("-"), std::to_string(errors), std::string(feeds->get(i, 6)),
+                    std::string(feeds->get(i, 7)), shorten(feeds->get_opt(i, 5).value_or(""), 60)});
   }
   std::vector<std::size_t> widths(rows[0].size(), 0);
   for (const auto& row : rows) {

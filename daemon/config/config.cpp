@@ -64,7 +64,7 @@ constexpr std::array<std::string_view, 2> k_per_host_keys{"max_concurrent", "min
 constexpr std::array<std::string_view, 5> k_feed_keys{"name", "url", "interval", "fetch_articles",
                                                       "backfill"};
 constexpr std::array<std::string_view, 2> k_backfill_keys{"paged", "max_pages"};
-constexpr std::array<std::string_view, 3> k_site_keys{"host", "body", "remove"};
+constexpr std::array<std::string_view, 4> k_site_keys{"host", "body", "remove", "robots"};
 constexpr std::array<std::string_view, 4> k_hook_keys{"name", "url", "secret_env", "format"};
 constexpr std::array<std::string_view, 8> k_rule_keys{"name", "events", "feeds", "categories",
                                                       "any",  "all",    "none",  "hooks"};
@@ -485,7 +485,8 @@ void Loader::load_sites(const Value& v, Config& config) {
   std::map<std::string, int> host_lines;
   for (const Value& item : open_list(v, "site rules")) {
     if (!item.node.IsMap()) {
-      report(item, "expected a site rule (a mapping with host, body, remove), got " + describe(item.node));
+      report(item,
+             "expected a site rule (a mapping with host, body, remove, robots), got " + describe(item.node));
       continue;
     }
     const MapView m = open_map(item, k_site_keys);
@@ -525,6 +526,9 @@ void Loader::load_sites(const Value& v, Config& config) {
         }
         site.remove = std::move(*list);
       }
+    }
+    if (const Value* f = m.find("robots")) {
+      if (auto b = read_bool(*f)) site.robots = *b;
     }
     config.sites.push_back(std::move(site));
   }

@@ -46,6 +46,7 @@ struct SiteRule {
   std::string host;
   std::string body;                 // CSS selector
   std::vector<std::string> remove;  // CSS selectors
+  bool robots = true;               // obey the host's robots.txt for article pages
 };
 
 struct Hook {

@@ -37,6 +37,8 @@
 #include <map>
 #include <unordered_map>
 
+#include "daemon/net/robots_cache.hpp"
+
 namespace fw::net {
 
 namespace asio = boost::asio;
@@ -271,17 +273,22 @@ struct Fetcher::Impl {
     if (!t->owner->options.allow_private_networks) {
       char text[INET6_ADDRSTRLEN] = {};
       bool refuse = true;
+      std::string exempt_key;
       if (address->family == AF_INET) {
         sockaddr_in sin{};
         std::memcpy(&sin, &address->addr, sizeof sin);
         inet_ntop(AF_INET, &sin.sin_addr, text, sizeof text);
         refuse = is_private_v4(ntohl(sin.sin_addr.s_addr));
+        exempt_key = std::string(text) + ":" + std::to_string(ntohs(sin.sin_port));
       } else if (address->family == AF_INET6) {
         sockaddr_in6 sin6{};
         std::memcpy(&sin6, &address->addr, sizeof sin6);
         inet_ntop(AF_INET6, &sin6.sin6_addr, text, sizeof text);
         refuse = is_private_v6(sin6.sin6_addr.s6_addr);
+        exempt_key = "[" + std::string(text) + "]:" + std::to_string(ntohs(sin6.sin6_port));
       }
+      const auto& exempt = t->owner->options.guard_exempt;
+      if (refuse && std::find(exempt.begin(), exempt.end(), exempt_key) != exempt.end()) refuse = false;
       if (refuse) {
         t->refused = std::string("address ") + text +
                      " is private, loopback or link-local (set http.allow_private_networks to allow)";
@@ -509,13 +516,39 @@ struct Fetcher::Impl {
   std::map<curl_socket_t, std::shared_ptr<Socket>> sockets;
 };
 
+namespace {
+
+RobotsCache::Options robots_options(const FetchOptions& o) {
+  return RobotsCache::Options{o.user_agent, o.robots_ttl, o.robots_error_ttl, 10000, o.robots_ignored_hosts};
+}
+
+}  // namespace
+
 Fetcher::Fetcher(asio::io_context& io, FetchOptions options)
-    : m_impl(std::make_unique<Impl>(io, std::move(options))) {}
+    : m_impl(std::make_unique<Impl>(io, std::move(options))),
+      m_robots(std::make_unique<RobotsCache>(
+          [impl = m_impl.get()](Request r, FetchCallback done) {
+            impl->start(std::move(r), std::move(done));
+          },
+          robots_options(m_impl->options))) {}
 
 Fetcher::~Fetcher() = default;
 
 void Fetcher::fetch(Request request, FetchCallback done) {
-  m_impl->start(std::move(request), std::move(done));
+  if (!request.obey_robots) {
+    m_impl->start(std::move(request), std::move(done));
+    return;
+  }
+  std::string url = request.url;
+  m_robots->check(url, [impl = m_impl.get(), request = std::move(request),
+                        done = std::move(done)](RobotsVerdict verdict) mutable {
+    if (verdict.allowed) {
+      impl->start(std::move(request), std::move(done));
+      return;
+    }
+    FetchFailure f{FetchErrorKind::robots_disallowed, std::move(verdict.reason), {}};
+    asio::post(impl->io, [done = std::move(done), f = std::move(f)]() mutable { done(std::move(f)); });
+  });
 }
 
 std::size_t Fetcher::in_flight() const {
@@ -523,6 +556,7 @@ std::size_t Fetcher::in_flight() const {
 }
 
 void Fetcher::set_options(FetchOptions options) {
+  m_robots->set_options(robots_options(options));
   m_impl->options = std::move(options);
 }
 

@@ -20,6 +20,8 @@ class io_context;
 
 namespace fw::net {
 
+class RobotsCache;
+
 struct FetchOptions {
   std::string user_agent = "feedwatch/0.1";
   std::chrono::milliseconds timeout{30000};
@@ -29,6 +31,9 @@ struct FetchOptions {
   // Refuse connections to loopback, private, link-local, multicast and
   // unspecified addresses (checked on every resolved address, redirects included).
   bool allow_private_networks = false;
+  // Exact "address:port" pairs the guard lets through even so ("127.0.0.1:8080",
+  // "[::1]:8080"): tests reach their loopback server with the guard on.
+  std::vector<std::string> guard_exempt;
   // Refuse every host but loopback, before any DNS lookup and on every resolved
   // address. Set by FEEDWATCH_LOOPBACK_ONLY=1 in the environment: the test
   // suite and offline demos run with it, so they can never reach the internet.
@@ -36,12 +41,21 @@ struct FetchOptions {
   // Abort when slower than `low_speed_bytes` per second for `low_speed_time`.
   long low_speed_bytes = 64;
   std::chrono::seconds low_speed_time{30};
+  // robots.txt, for requests with obey_robots (see robots_cache.hpp): how long
+  // an answer is kept, how long an unreachable one means "disallow all", and
+  // the hosts (subdomains included) whose robots.txt is not consulted.
+  std::chrono::seconds robots_ttl{24 * 3600};
+  std::chrono::seconds robots_error_ttl{600};
+  std::vector<std::string> robots_ignored_hosts;
 };
 
 struct Request {
   std::string url;
   std::optional<std::string> etag;           // sent as If-None-Match, verbatim
   std::optional<std::string> last_modified;  // sent as If-Modified-Since, verbatim (RFC 9110 §13.1.3)
+  // Check the origin's robots.txt first (article pages; feed polls do not);
+  // a disallowed URL fails with FetchErrorKind::robots_disallowed, uncontacted.
+  bool obey_robots = false;
 };
 
 struct Response {
@@ -60,7 +74,7 @@ struct Response {
   std::chrono::milliseconds elapsed{0};
 };
 
-enum class FetchErrorKind { network, timeout, too_large, refused, bad_url };
+enum class FetchErrorKind { network, timeout, too_large, refused, bad_url, robots_disallowed };
 
 // A failed fetch: no HTTP response could be had (or it broke a limit).
 struct FetchFailure {
@@ -95,6 +109,7 @@ class Fetcher {
  private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
+  std::unique_ptr<RobotsCache> m_robots;  // for requests with obey_robots
 };
 
 // True when `address` (numeric IPv4 or IPv6) must not be contacted unless

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "daemon/backfill/worker.hpp"
 #include "daemon/db/migrate.hpp"
 #include "daemon/db/pg.hpp"
 #include "daemon/log/log.hpp"
@@ -22,6 +23,7 @@
 #include "daemon/ops/metrics.hpp"
 #include "daemon/sched/host_gate.hpp"
 #include "daemon/sched/page_checker.hpp"
+#include "daemon/sched/posting_rate.hpp"
 #include "daemon/store/poll_batch.hpp"
 #include "daemon/store/store.hpp"
 #include "parsers/date/date.hpp"
@@ -42,7 +44,8 @@ constexpr std::chrono::milliseconds k_unchanged_delay{500};
 constexpr seconds k_max_backoff{24 * 3600};
 constexpr seconds k_max_tick{30};
 
-net::FetchOptions fetch_options(const config::Http& http) {
+net::FetchOptions fetch_options(const config::Config& config) {
+  const config::Http& http = config.http;
   net::FetchOptions o;
   o.user_agent = http.user_agent;
   o.timeout = http.timeout;
@@ -52,6 +55,9 @@ net::FetchOptions fetch_options(const config::Http& http) {
   o.allow_private_networks = http.allow_private_networks;
   const char* loopback_only = std::getenv("FEEDWATCH_LOOPBACK_ONLY");
   o.loopback_only = loopback_only && std::string(loopback_only) == "1";
+  for (const auto& site : config.sites) {
+    if (!site.robots) o.robots_ignored_hosts.push_back(site.host);
+  }
   return o;
 }
 
@@ -102,7 +108,7 @@ struct Poller::Impl {
   Impl(config::Config config_, PollerOptions options_)
       : config(std::move(config_)),
         options(std::move(options_)),
-        fetcher(io, fetch_options(config.http)),
+        fetcher(io, fetch_options(config)),
         store(conn),
         owner(make_owner_id()),
         tick(io),
@@ -171,7 +177,7 @@ struct Poller::Impl {
     // daemon stay few, so several daemons share the work.
     int room = k_max_parallel_polls - in_flight - static_cast<int>(waiting.size());
     if (room <= 0) return;
-    seconds lease = config.http.timeout + seconds(120);
+    seconds lease = options.lease.value_or(config.http.timeout + seconds(120));
     // Polls under way are leased by us and still due: they must not be claimed twice.
     std::vector<std::int64_t> busy(busy_ids.begin(), busy_ids.end());
     waiting.for_each([&busy](const store::FeedRow& w) { busy.push_back(w.id); });
@@ -187,7 +193,11 @@ struct Poller::Impl {
     more_due = static_cast<int>(claimed->size()) == room;
     if (all && !more_due) all_claimed = true;
     check_pages();
+    // A poll must start while its lease still covers a whole fetch (http.timeout);
+    // later, another daemon may already have taken the feed over.
+    auto start_by = HostGate::Clock::now() + (lease - config.http.timeout);
     for (store::FeedRow& feed : *claimed) {
+      start_deadline[feed.id] = start_by;
       const config::FeedConfig* fc = feed_config(feed.name);
       feed.fetch_articles = fc && fc->fetch_articles;
       if (all || sweep) claim_cursor = std::max(claim_cursor, feed.id);
@@ -221,12 +231,20 @@ struct Poller::Impl {
       const std::string& host = it->first;
       std::deque<store::FeedRow>& queue = it->second;
       while (!queue.empty() && in_flight < k_max_parallel_polls) {
+        if (auto d = start_deadline.find(queue.front().id); d != start_deadline.end() && now >= d->second) {
+          start_deadline.erase(d);  // left to whichever daemon claims it next
+          spdlog::warn("poll_skipped feed={} reason=lease_ran_out_while_waiting", queue.front().name);
+          queue.pop_front();
+          --waiting.count;
+          continue;
+        }
         auto wait = gate.wait_time(host, now);
         if (wait != HostGate::Clock::duration::zero()) {
           next = next ? std::min(*next, wait) : wait;
           break;
         }
         gate.start(host, now);
+        start_deadline.erase(queue.front().id);
         store::FeedRow feed = std::move(queue.front());
         queue.pop_front();
         --waiting.count;
@@ -377,10 +395,16 @@ struct Poller::Impl {
   }
 
   // The configured interval is a floor; the feed's <ttl>/sy:updatePeriod and the
-  // response's Cache-Control max-age may lengthen it, up to a day.
+  // response's Cache-Control max-age may lengthen it, up to a day, and so may
+  // its observed posting rate (posting_rate.hpp), up to 4 times and 12 h.
   static seconds adapted_interval(seconds configured, const feed::Feed& parsed,
                                   const net::Response& response) {
     seconds result = configured;
+    std::vector<std::int64_t> published;
+    for (const auto& e : parsed.entries) {
+      if (e.published) published.push_back(*e.published);
+    }
+    result = std::max(result, posting_rate_interval(configured, std::move(published), std::time(nullptr)));
     if (parsed.ttl_seconds && *parsed.ttl_seconds > 0) {
       result = std::max(result, std::min(seconds(*parsed.ttl_seconds), k_max_hint));
     }
@@ -489,7 +513,7 @@ struct Poller::Impl {
       }
       config = std::move(next);
       index_feeds();
-      fetcher.set_options(fetch_options(config.http));
+      fetcher.set_options(fetch_options(config));
       pages.configure(config);
       gate.configure(config.http.per_host.max_concurrent, config.http.per_host.min_delay);
       if (conn.ok()) {
@@ -528,6 +552,7 @@ struct Poller::Impl {
     stopping = true;
     spdlog::info("stopping signal={} in_flight={}", signal_number, in_flight);
     sd_notify(0, "STOPPING=1");
+    if (backfill) backfill->stop();
     tick.cancel();
     heartbeat.cancel();
     gate_timer.cancel();
@@ -586,10 +611,12 @@ struct Poller::Impl {
     }
   };
   WaitingPolls waiting;
+  std::unordered_map<std::int64_t, HostGate::Clock::time_point> start_deadline;  // of each waiting poll
   asio::steady_timer gate_timer{io};
   std::optional<HostGate::Clock::time_point> gate_wake;  // when gate_timer fires, if armed
   ops::Metrics metrics;
   std::unique_ptr<ops::Endpoint> endpoint;
+  std::unique_ptr<backfill::Worker> backfill;  // feeds[].backfill.paged, on its own thread
   std::vector<std::string> feed_names;
   std::unordered_map<std::string, std::size_t> feed_index;  // name -> config.feeds index
   std::vector<store::UnchangedPoll> unchanged;              // 304s not yet recorded
@@ -649,10 +676,12 @@ int Poller::run() {
   // Without the database nothing can be scheduled: keep trying, the server may be starting.
   if (s.ensure_database()) {
     spdlog::info("running feeds={} owner={}", s.feed_names.size(), s.owner);
+    s.backfill = std::make_unique<backfill::Worker>(s.config, s.options.conninfo);
   }
   sd_notify(0, "READY=1");
   s.schedule_tick(seconds(0));
   s.io.run();
+  s.backfill.reset();
   s.endpoint.reset();
   spdlog::info("stopped");
   return 0;

@@ -8,7 +8,9 @@
 // keeps the design single-threaded.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "daemon/config/config.hpp"
@@ -20,6 +22,9 @@ struct PollerOptions {
   std::string config_path;                   // re-read on SIGHUP; empty: reload disabled
   bool log_level_from_command_line = false;  // --log-level given: a reload keeps it
   std::chrono::seconds drain_timeout{20};    // SIGTERM: how long in-flight polls may finish
+  // How long a claimed poll stays ours; after it another daemon may take the
+  // feed over (ours died). Absent: http.timeout + 2 min. `run --lease`.
+  std::optional<std::chrono::seconds> lease;
 };
 
 class Poller {

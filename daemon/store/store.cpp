@@ -412,4 +412,25 @@ Result<void> Store::record_poll(const FeedRow& feed, const PollRecord& poll) {
   return tx.commit();
 }
 
+Result<StoreCounts> Store::store_entries(
+    const FeedRow& feed, const std::vector<feed::Entry>& entries,
+    const std::function<Result<void>(db::Connection&, const StoreCounts&)>& also) {
+  StoreCounts counts;
+  db::Transaction tx(m_conn);
+  if (!tx.begun()) return tx.begin_error();
+  std::unordered_set<std::string> seen;
+  for (const feed::Entry& entry : entries) {
+    if (!seen.insert(article_key(entry, feed.url)).second) {
+      ++counts.duplicates;
+      continue;
+    }
+    if (auto r = store_entry(feed, entry, counts); !r) return r.error();
+  }
+  if (also) {
+    if (auto r = also(m_conn, counts); !r) return r.error();
+  }
+  if (auto r = tx.commit(); !r) return r.error();
+  return counts;
+}
+
 }  // namespace fw::store

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -131,6 +132,12 @@ class Store {
   Result<StoreCounts> record_feed(const FeedRow& feed, const PollRecord& poll, const feed::Feed& parsed);
   // A poll that stored no entries (304, HTTP error, network or parse failure).
   Result<void> record_poll(const FeedRow& feed, const PollRecord& poll);
+  // Entries found outside a poll (archive backfill), stored as a poll's are,
+  // in one transaction together with `also` (the caller's own bookkeeping);
+  // the feed's poll state and the fetch log are left alone.
+  Result<StoreCounts> store_entries(
+      const FeedRow& feed, const std::vector<feed::Entry>& entries,
+      const std::function<Result<void>(db::Connection&, const StoreCounts&)>& also = {});
 
   // Claims articles whose page is due (next_check_at passed) and not leased.
   Result<std::vector<ArticleRow>> claim_articles(const std::string& owner, int limit,

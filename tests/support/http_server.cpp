@@ -1,6 +1,7 @@
 #include "tests/support/http_server.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -98,7 +99,10 @@ struct HttpServer::Impl {
 
   void accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
-      if (!ec) std::make_shared<Session>(std::move(socket), this)->read();
+      if (!ec) {
+        ++accepted;
+        std::make_shared<Session>(std::move(socket), this)->read();
+      }
       if (ec != asio::error::operation_aborted) accept();
     });
   }
@@ -109,6 +113,7 @@ struct HttpServer::Impl {
   asio::io_context io;
   tcp::acceptor acceptor;
   std::uint16_t port = 0;
+  std::atomic<int> accepted{0};
   std::vector<std::thread> pool;
 };
 
@@ -134,6 +139,10 @@ int HttpServer::hits(const std::string& target) const {
   int n = 0;
   for (const auto& r : m_impl->recorded) n += r.target == target ? 1 : 0;
   return n;
+}
+
+int HttpServer::connections() const {
+  return m_impl->accepted.load();
 }
 
 void HttpServer::set_handler(HttpHandler handler) {

@@ -48,6 +48,7 @@ class HttpServer {
 
   std::vector<HttpRequest> requests() const;
   int hits(const std::string& target) const;
+  int connections() const;  // TCP connections accepted so far
   void set_handler(HttpHandler handler);
 
  private:

@@ -107,7 +107,7 @@ std::string fixture_path(const std::string& relative) {
 }
 
 std::string without_polling_hints(std::string feed) {
-  for (const char* tag : {"sy:updatePeriod", "sy:updateFrequency", "ttl"}) {
+  for (const char* tag : {"sy:updatePeriod", "sy:updateFrequency", "ttl", "pubDate"}) {
     std::string open = std::string("<") + tag + ">";
     std::string close = std::string("</") + tag + ">";
     std::size_t a = 0;

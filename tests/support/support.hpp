@@ -112,8 +112,9 @@ ProcessResult run_feedwatch(const std::vector<std::string>& args, const std::str
 std::string read_file(const std::string& path);
 std::string fixture(const std::string& relative);  // contents of tests/fixtures/<relative>
 std::string fixture_path(const std::string& relative);
-// A feed with its polling hints (<ttl>, sy:updatePeriod/Frequency) removed, for
-// tests that need the configured interval to rule.
+// A feed with its polling hints (<ttl>, sy:updatePeriod/Frequency, and the
+// <pubDate>s its posting rate is measured from) removed, for tests that need the
+// configured interval to rule.
 std::string without_polling_hints(std::string feed);
 
 }  // namespace fw::test
