@@ -1,5 +1,7 @@
 #include "daemon/cli/cli.hpp"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -9,6 +11,7 @@
 
 #include "daemon/cli/diff_command.hpp"
 #include "daemon/cli/extract_command.hpp"
+#include "daemon/cli/history_command.hpp"
 #include "daemon/cli/status_command.hpp"
 #include "daemon/config/config.hpp"
 #include "daemon/db/embedded.hpp"
@@ -115,6 +118,52 @@ int cmd_status(const GlobalOptions& g) {
   return 0;
 }
 
+// Opens the configured database with the schema up to date.
+Result<db::Connection> open_migrated(const config::Config& c, Database& d) {
+  d = open_database(c);
+  auto conn = db::Connection::open(d.conninfo);
+  if (!conn) return conn.error();
+  if (auto m = db::migrate(*conn); !m) return m.error();
+  return conn;
+}
+
+int cmd_history(const GlobalOptions& g, const std::string& ref, const std::string& format) {
+  config::Config c = load_config(g);
+  Database d;
+  auto conn = open_migrated(c, d);
+  if (!conn) {
+    spdlog::error("{}", conn.error().message);
+    return 1;
+  }
+  auto text = render_history(*conn, ref, format, isatty(STDOUT_FILENO) != 0);
+  if (!text) {
+    std::cerr << "feedwatch history: " << text.error().message << "\n";
+    return 1;
+  }
+  std::cout << *text;
+  return 0;
+}
+
+int cmd_reextract(const GlobalOptions& g, const std::string& site, const std::string& since) {
+  config::Config c = load_config(g);
+  Database d;
+  auto conn = open_migrated(c, d);
+  if (!conn) {
+    spdlog::error("{}", conn.error().message);
+    return 1;
+  }
+  auto report = reextract(*conn, c, site.empty() ? std::nullopt : std::optional<std::string>(site),
+                          since.empty() ? std::nullopt : std::optional<std::string>(since));
+  if (!report) {
+    std::cerr << "feedwatch reextract: " << report.error().message << "\n";
+    return 1;
+  }
+  std::cout << "versions " << report->versions << ", texts changed " << report->texts_changed
+            << ", changes updated " << report->changes_updated << ", changes dropped "
+            << report->changes_dropped << "\n";
+  return 0;
+}
+
 int cmd_poll(const GlobalOptions& g, bool forever) {
   config::Config c = load_config(g);
   Database d = open_database(c);
@@ -187,7 +236,21 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
-  for (auto* sub : {run, once, migrate, check, status}) {
+  auto* history = app.add_subcommand("history", "an article's versions and the changes between them");
+  std::string history_ref;
+  std::string history_format = "text";
+  history->add_option("ARTICLE", history_ref, "article id, URL or key")->required();
+  history->add_option("--format", history_format, "text | json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  auto* reextract_cmd =
+      app.add_subcommand("reextract", "run extraction again over stored raw pages (after site rules change)");
+  std::string reextract_site;
+  std::string reextract_since;
+  reextract_cmd->add_option("--site", reextract_site, "only pages of this host (subdomains included)");
+  reextract_cmd->add_option("--since", reextract_since, "only versions fetched since this date (YYYY-MM-DD)");
+
+  for (auto* sub : {run, once, migrate, check, status, history, reextract_cmd}) {
     sub->add_option("-c,--config", g.config_path, "configuration file");
     sub->add_option("--log-level", g.log_level, "log level");
   }
@@ -208,6 +271,8 @@ int main(int argc, char** argv) {
     if (*diff) return run_diff(diff_old, diff_new, diff_format);
     if (*migrate) return cmd_migrate(g);
     if (*status) return cmd_status(g);
+    if (*history) return cmd_history(g, history_ref, history_format);
+    if (*reextract_cmd) return cmd_reextract(g, reextract_site, reextract_since);
     if (*once) return cmd_poll(g, false);
     if (*run) return cmd_poll(g, true);
   } catch (const config::ConfigError& e) {

@@ -39,8 +39,9 @@ Result<std::string> render_status(db::Connection& conn) {
       "       extract(epoch FROM f.next_poll_at - now())::bigint, "
       "       f.error_count, f.last_error, "
       "       (SELECT count(*) FROM article_feeds af WHERE af.feed_id = f.id), "
-      "       (SELECT count(*) FROM article_feeds af JOIN articles a ON a.id = af.article_id "
-      "         WHERE af.feed_id = f.id AND a.version_count > 1), "
+      "       (SELECT count(DISTINCT c.article_id) FROM article_feeds af "
+      "         JOIN article_changes c ON c.article_id = af.article_id "
+      "         WHERE af.feed_id = f.id AND NOT ('removed' = ANY (c.kinds))), "
       "       f.lease_until > now() "
       "FROM feeds f ORDER BY f.name");
   if (!feeds) return feeds.error();

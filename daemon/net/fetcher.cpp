@@ -264,6 +264,10 @@ struct Fetcher::Impl {
   static curl_socket_t on_open_socket(void* userp, curlsocktype purpose, curl_sockaddr* address) {
     auto* t = static_cast<Transfer*>(userp);
     if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+    if (t->owner->options.loopback_only && !is_loopback(*address)) {
+      t->refused = "only loopback addresses may be contacted (FEEDWATCH_LOOPBACK_ONLY)";
+      return CURL_SOCKET_BAD;
+    }
     if (!t->owner->options.allow_private_networks) {
       char text[INET6_ADDRSTRLEN] = {};
       bool refuse = true;
@@ -399,7 +403,39 @@ struct Fetcher::Impl {
         io, [done = std::move(t->done), result = std::move(result)]() mutable { done(std::move(result)); });
   }
 
+  static bool is_loopback(const curl_sockaddr& address) {
+    if (address.family == AF_INET) {
+      sockaddr_in sin{};
+      std::memcpy(&sin, &address.addr, sizeof sin);
+      return (ntohl(sin.sin_addr.s_addr) >> 24) == 127;
+    }
+    if (address.family == AF_INET6) {
+      sockaddr_in6 sin6{};
+      std::memcpy(&sin6, &address.addr, sizeof sin6);
+      return IN6_IS_ADDR_LOOPBACK(&sin6.sin6_addr) != 0;
+    }
+    return false;
+  }
+
+  // The URL's host is a loopback name or literal (checked before any DNS lookup).
+  static bool loopback_host(const std::string& url) {
+    std::size_t start = url.find("://");
+    start = start == std::string::npos ? 0 : start + 3;
+    std::size_t end = url.find_first_of("/?#", start);
+    std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (std::size_t at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
+    return authority.rfind("127.", 0) == 0 || authority.rfind("[::1]", 0) == 0 || authority == "localhost" ||
+           authority.rfind("localhost:", 0) == 0;
+  }
+
   void start(Request request, FetchCallback done) {
+    if (options.loopback_only && !loopback_host(request.url)) {
+      FetchFailure f{FetchErrorKind::refused,
+                     "only loopback addresses may be contacted (FEEDWATCH_LOOPBACK_ONLY): " + request.url,
+                     {}};
+      asio::post(io, [done = std::move(done), f = std::move(f)]() mutable { done(std::move(f)); });
+      return;
+    }
     auto t = std::make_unique<Transfer>();
     t->owner = this;
     t->done = std::move(done);

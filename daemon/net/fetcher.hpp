@@ -29,6 +29,10 @@ struct FetchOptions {
   // Refuse connections to loopback, private, link-local, multicast and
   // unspecified addresses (checked on every resolved address, redirects included).
   bool allow_private_networks = false;
+  // Refuse every host but loopback, before any DNS lookup and on every resolved
+  // address. Set by FEEDWATCH_LOOPBACK_ONLY=1 in the environment: the test
+  // suite and offline demos run with it, so they can never reach the internet.
+  bool loopback_only = false;
   // Abort when slower than `low_speed_bytes` per second for `low_speed_time`.
   long low_speed_bytes = 64;
   std::chrono::seconds low_speed_time{30};

@@ -75,9 +75,19 @@ class Reporter {
         "SELECT f.name, extract(epoch FROM now() - f.last_success_at)::bigint, "
         "       extract(epoch FROM now() - f.last_new_article_at)::bigint, f.error_count, "
         "       (SELECT count(*) FROM article_feeds af WHERE af.feed_id = f.id), "
+        "       (SELECT count(DISTINCT c.article_id) FROM article_feeds af "
+        "         JOIN article_changes c ON c.article_id = af.article_id "
+        "         WHERE af.feed_id = f.id AND NOT ('removed' = ANY (c.kinds))), "
+        "       coalesce(f.lease_until > now(), false), "
         "       (SELECT count(*) FROM article_feeds af JOIN articles a ON a.id = af.article_id "
-        "         WHERE af.feed_id = f.id AND a.version_count > 1), "
-        "       coalesce(f.lease_until > now(), false) "
+        "         WHERE af.feed_id = f.id AND a.page_status BETWEEN 200 AND 299), "
+        "       (SELECT count(*) FROM article_feeds af JOIN articles a ON a.id = af.article_id "
+        "         JOIN article_versions v ON v.id = a.current_version_id "
+        "         WHERE af.feed_id = f.id AND a.page_status BETWEEN 200 AND 299 AND v.source = 'page' "
+        "           AND v.body_text <> ''), "
+        "       (SELECT count(*) FROM article_feeds af JOIN article_changes c ON c.article_id = "
+        "af.article_id "
+        "         WHERE af.feed_id = f.id AND c.detected_at > now() - interval '7 days') "
         "FROM feeds f ORDER BY f.name");
     if (!r) {
       *error = r.error().message;
@@ -89,6 +99,8 @@ class Reporter {
     std::string errors;
     std::string articles;
     std::string edited;
+    std::string extraction;
+    std::string edits_week;
     int leases = 0;
     for (int i = 0; i < r->size(); ++i) {
       std::string feed = escape_label(std::string(r->get(i, 0)));
@@ -104,6 +116,11 @@ class Reporter {
       articles += fmt::format("feedwatch_source_articles{{feed=\"{}\"}} {}\n", feed, r->get(i, 4));
       edited += fmt::format("feedwatch_source_edited_articles{{feed=\"{}\"}} {}\n", feed, r->get(i, 5));
       leases += r->get(i, 6) == "t" ? 1 : 0;
+      if (std::int64_t pages = r->get_int(i, 7); pages > 0) {
+        extraction += fmt::format("feedwatch_source_extraction_ratio{{feed=\"{}\"}} {:.4f}\n", feed,
+                                  static_cast<double>(r->get_int(i, 8)) / static_cast<double>(pages));
+      }
+      edits_week += fmt::format("feedwatch_source_changes_7d{{feed=\"{}\"}} {}\n", feed, r->get(i, 9));
     }
     std::string out;
     out +=
@@ -118,8 +135,16 @@ class Reporter {
     out += "# TYPE feedwatch_source_consecutive_errors gauge\n" + errors;
     out += "# HELP feedwatch_source_articles Articles seen in the feed.\n";
     out += "# TYPE feedwatch_source_articles gauge\n" + articles;
-    out += "# HELP feedwatch_source_edited_articles Articles of the feed with more than one version.\n";
+    out += "# HELP feedwatch_source_edited_articles Articles of the feed with at least one recorded edit.\n";
     out += "# TYPE feedwatch_source_edited_articles gauge\n" + edited;
+    out +=
+        "# HELP feedwatch_source_extraction_ratio Share of the feed's fetched pages (2xx) whose extraction "
+        "gave a body.\n";
+    out += "# TYPE feedwatch_source_extraction_ratio gauge\n" + extraction;
+    out +=
+        "# HELP feedwatch_source_changes_7d Changes (edits, removals, restores) detected in the last 7 "
+        "days.\n";
+    out += "# TYPE feedwatch_source_changes_7d gauge\n" + edits_week;
     out += "# HELP feedwatch_leases_held Feed polls currently leased by a daemon.\n";
     out += "# TYPE feedwatch_leases_held gauge\n";
     out += fmt::format("feedwatch_leases_held {}\n", leases);

@@ -21,6 +21,13 @@ void Metrics::articles_stored(int new_articles, int new_versions) {
   m_new_versions.fetch_add(static_cast<std::uint64_t>(new_versions), std::memory_order_relaxed);
 }
 
+void Metrics::page_checked(bool edited, bool removed, bool restored, bool page_ok, bool extracted) {
+  if (edited) m_page_edits.fetch_add(1, std::memory_order_relaxed);
+  if (removed) m_removed.fetch_add(1, std::memory_order_relaxed);
+  if (restored) m_restored.fetch_add(1, std::memory_order_relaxed);
+  if (page_ok) (extracted ? m_extract_ok : m_extract_empty).fetch_add(1, std::memory_order_relaxed);
+}
+
 void Metrics::poll_failed() {
   m_poll_failures.fetch_add(1, std::memory_order_relaxed);
 }
@@ -82,7 +89,14 @@ std::string Metrics::render() const {
   out += "# HELP feedwatch_articles_total Articles stored, by event.\n";
   out += "# TYPE feedwatch_articles_total counter\n";
   out += fmt::format("feedwatch_articles_total{{event=\"new\"}} {}\n", load(m_new_articles));
-  out += fmt::format("feedwatch_articles_total{{event=\"edited\"}} {}\n", load(m_new_versions));
+  out += fmt::format("feedwatch_articles_total{{event=\"edited\"}} {}\n",
+                     load(m_new_versions) + load(m_page_edits));
+  out += fmt::format("feedwatch_articles_total{{event=\"removed\"}} {}\n", load(m_removed));
+  out += fmt::format("feedwatch_articles_total{{event=\"restored\"}} {}\n", load(m_restored));
+  out += "# HELP feedwatch_extractions_total Article pages (2xx) run through the extractor, by result.\n";
+  out += "# TYPE feedwatch_extractions_total counter\n";
+  out += fmt::format("feedwatch_extractions_total{{result=\"ok\"}} {}\n", load(m_extract_ok));
+  out += fmt::format("feedwatch_extractions_total{{result=\"empty\"}} {}\n", load(m_extract_empty));
   out += "# HELP feedwatch_poll_failures_total Feed polls that failed (HTTP, network or parse errors).\n";
   out += "# TYPE feedwatch_poll_failures_total counter\n";
   out += fmt::format("feedwatch_poll_failures_total {}\n", load(m_poll_failures));

@@ -17,6 +17,8 @@ class Metrics {
   // One HTTP fetch finished. `status` 0 means no response (network error, refusal, time-out).
   void fetch_done(long status, std::chrono::milliseconds elapsed, std::int64_t bytes);
   void articles_stored(int new_articles, int new_versions);
+  // One article page fetch recorded: what changed, and whether a 2xx page gave a body.
+  void page_checked(bool edited, bool removed, bool restored, bool page_ok, bool extracted);
   void poll_failed();
   void store_failed();
   // The event loop calls this on every tick; /healthz fails when it stops.
@@ -37,6 +39,11 @@ class Metrics {
   std::atomic<std::uint64_t> m_bytes{0};
   std::atomic<std::uint64_t> m_new_articles{0};
   std::atomic<std::uint64_t> m_new_versions{0};
+  std::atomic<std::uint64_t> m_page_edits{0};
+  std::atomic<std::uint64_t> m_removed{0};
+  std::atomic<std::uint64_t> m_restored{0};
+  std::atomic<std::uint64_t> m_extract_ok{0};
+  std::atomic<std::uint64_t> m_extract_empty{0};
   std::atomic<std::uint64_t> m_poll_failures{0};
   std::atomic<std::uint64_t> m_store_failures{0};
   std::atomic<std::int64_t> m_heartbeat_ns{std::chrono::steady_clock::now().time_since_epoch().count()};

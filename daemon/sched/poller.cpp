@@ -21,6 +21,7 @@
 #include "daemon/ops/endpoint.hpp"
 #include "daemon/ops/metrics.hpp"
 #include "daemon/sched/host_gate.hpp"
+#include "daemon/sched/page_checker.hpp"
 #include "daemon/store/poll_batch.hpp"
 #include "daemon/store/store.hpp"
 #include "parsers/date/date.hpp"
@@ -33,6 +34,7 @@ using std::chrono::seconds;
 namespace {
 
 constexpr int k_max_parallel_polls = 64;
+constexpr int k_max_parallel_pages = 32;
 // Unchanged (304) polls are recorded in batches (store::record_unchanged): at
 // most this many at once, and none waits longer than k_unchanged_delay.
 constexpr std::size_t k_unchanged_batch = 256;
@@ -48,6 +50,8 @@ net::FetchOptions fetch_options(const config::Http& http) {
   o.max_body_bytes = http.max_body_bytes;
   o.max_redirects = http.max_redirects;
   o.allow_private_networks = http.allow_private_networks;
+  const char* loopback_only = std::getenv("FEEDWATCH_LOOPBACK_ONLY");
+  o.loopback_only = loopback_only && std::string(loopback_only) == "1";
   return o;
 }
 
@@ -107,6 +111,7 @@ struct Poller::Impl {
         rng(std::random_device{}()),
         gate(config.http.per_host.max_concurrent, config.http.per_host.min_delay) {
     index_feeds();
+    pages.configure(config);
   }
 
   void index_feeds() {
@@ -168,21 +173,24 @@ struct Poller::Impl {
     if (room <= 0) return;
     seconds lease = config.http.timeout + seconds(120);
     // Polls under way are leased by us and still due: they must not be claimed twice.
-    std::vector<std::int64_t> busy(busy_ids.begin(), busy_ids.end());
-    waiting.for_each([&busy](const store::FeedRow& w) { busy.push_back(w.id); });
+    std::vector<std::int64_t> under_way(busy_ids.begin(), busy_ids.end());
+    waiting.for_each([&under_way](const store::FeedRow& w) { under_way.push_back(w.id); });
     std::optional<std::int64_t> after;
     if (all || sweep) after = claim_cursor;
-    auto claimed = store.claim_feeds(owner, feed_names, all, room, lease, after, busy);
+    auto claimed = store.claim_feeds(owner, feed_names, all, room, lease, after, under_way);
     if (!claimed) {
       spdlog::error("claim_failed error=\"{}\"", claimed.error().message);
       return;
     }
+    check_pages();
     // A full claim means more feeds may be due now: claim again as polls finish
     // (refill) instead of waiting for the next tick.
     more_due = static_cast<int>(claimed->size()) == room;
     if (all && !more_due) all_claimed = true;
     for (store::FeedRow& feed : *claimed) {
       if (all || sweep) claim_cursor = std::max(claim_cursor, feed.id);
+      const config::FeedConfig* fc = feed_config(feed.name);
+      feed.fetch_articles = fc && fc->fetch_articles;
       std::string host = url_host(feed.url);
       waiting.push(std::move(host), std::move(feed));
     }
@@ -252,8 +260,21 @@ struct Poller::Impl {
       dispatch();
       refill();
       if (in_flight == 0) flush_unchanged();
-      if (stopping && in_flight == 0) io.stop();
+      if (stopping && busy() == 0) io.stop();
     });
+  }
+
+  // Polls and page fetches in flight.
+  int busy() const { return in_flight + pages.in_flight(); }
+
+  // Starts due article page fetches, as many as there is room for.
+  int check_pages() {
+    if (stopping || !conn.ok()) return 0;
+    return pages.check_due(k_max_parallel_pages - pages.in_flight());
+  }
+
+  void page_finished() {
+    if (stopping && busy() == 0) io.stop();
   }
 
   void handle(const store::FeedRow& feed, net::FetchResult result) {
@@ -340,6 +361,7 @@ struct Poller::Impl {
       return;  // the lease expires and the poll is retried
     }
     metrics.articles_stored(counts->new_articles, counts->new_versions);
+    if (counts->new_articles > 0 || counts->new_versions > 0) check_pages();  // new pages are due now
     notify_status(feed, "ok");
     log_move();
     spdlog::info(
@@ -468,6 +490,7 @@ struct Poller::Impl {
       config = std::move(next);
       index_feeds();
       fetcher.set_options(fetch_options(config.http));
+      pages.configure(config);
       gate.configure(config.http.per_host.max_concurrent, config.http.per_host.min_delay);
       if (conn.ok()) {
         if (auto s = store.sync_feeds(config.feeds); !s) {
@@ -512,7 +535,8 @@ struct Poller::Impl {
     waiting.for_each(
         [this](const store::FeedRow& feed) { release_lease(feed); });  // not started: free for others
     waiting.clear();
-    if (in_flight == 0) {
+    pages.stop();
+    if (busy() == 0) {
       io.stop();
       return;
     }
@@ -577,6 +601,7 @@ struct Poller::Impl {
   std::int64_t claim_cursor = 0;  // the highest feed id claimed by `once` or the current sweep
   bool all_claimed = false;       // `once` has claimed its last feed
   bool more_due = false;          // the last claim was full: more feeds may be waiting
+  PageChecker pages{PageChecker::Deps{io, fetcher, gate, store, metrics, owner, [this] { page_finished(); }}};
 };
 
 Poller::Poller(config::Config config, PollerOptions options)
@@ -591,6 +616,12 @@ int Poller::once() {
   s.poll_due(true);
   while (s.in_flight > 0 || !s.waiting.empty()) s.io.run_one();
   s.flush_unchanged();
+  // Then every page that is due: new articles' first fetches and due re-checks.
+  for (;;) {
+    int claimed = s.check_pages();
+    while (!s.pages.idle()) s.io.run_one();
+    if (claimed == 0) break;
+  }
   spdlog::info("once_done feeds={}", s.feed_names.size());
   return 0;
 }

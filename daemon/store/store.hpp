@@ -13,6 +13,7 @@
 #include "daemon/config/config.hpp"
 #include "daemon/db/pg.hpp"
 #include "daemon/store/events.hpp"
+#include "parsers/extract/extract.hpp"
 #include "parsers/feed/feed.hpp"
 
 namespace fw::store {
@@ -24,6 +25,7 @@ struct FeedRow {
   std::optional<std::string> etag;
   std::optional<std::string> last_modified;
   int error_count = 0;
+  bool fetch_articles = false;  // from the config: new articles get their pages fetched
 };
 
 // What one poll brought back, as the store records it.
@@ -46,6 +48,49 @@ struct StoreCounts {
   int unchanged = 0;
   int duplicates = 0;  // entries repeating an earlier entry's identity in the same document
 };
+
+// An article whose page is due to be fetched (claimed with a lease).
+struct ArticleRow {
+  std::int64_t id = 0;
+  std::string url;
+  std::optional<std::string> etag;  // the page's validators, verbatim
+  std::optional<std::string> last_modified;
+  std::string state;  // live | removed
+  int recheck_step = 0;
+  std::int64_t first_seen = 0;  // epoch seconds
+  int error_count = 0;
+};
+
+// One fetch of an article page, as the store records it.
+struct PageFetch {
+  std::optional<long> status;        // final HTTP status; nullopt when there was no response
+  std::optional<std::string> error;  // why there was no usable response
+  bool skipped = false;              // not fetched (robots.txt): the schedule moves on
+  std::int64_t bytes = 0;
+  std::int64_t duration_ms = 0;
+  std::optional<std::string> etag;
+  std::optional<std::string> last_modified;
+  std::string final_url;
+  std::string content_type;
+  std::string body;  // raw bytes
+  const extract::SiteRule* rule = nullptr;
+};
+
+struct PageCounts {
+  bool new_version = false;
+  bool edited = false;  // a change other than removal or restoration
+  bool removed = false;
+  bool restored = false;
+  bool extracted = false;  // a 2xx page gave a non-empty body
+  std::string outcome;     // ok | unchanged | not_modified | removed | http_error | network_error | skipped
+};
+
+// When the next re-check is due: the smallest schedule point (first sight plus
+// the sum of the first k+1 gaps) later than `now`, with k >= `step`; its new
+// step is k + 1. Nullopt when the schedule is over.
+std::optional<std::pair<int, std::int64_t>> next_recheck(std::int64_t first_seen, int step,
+                                                         const std::vector<std::chrono::seconds>& gaps,
+                                                         std::int64_t now);
 
 // The stable identity of an entry across polls and feeds: its guid/id (scoped by
 // the feed's host unless it is already a global URI), else its link, else a hash
@@ -86,6 +131,20 @@ class Store {
   Result<StoreCounts> record_feed(const FeedRow& feed, const PollRecord& poll, const feed::Feed& parsed);
   // A poll that stored no entries (304, HTTP error, network or parse failure).
   Result<void> record_poll(const FeedRow& feed, const PollRecord& poll);
+
+  // Claims articles whose page is due (next_check_at passed) and not leased.
+  Result<std::vector<ArticleRow>> claim_articles(const std::string& owner, int limit,
+                                                 std::chrono::seconds lease);
+
+  // One page fetch of an article, in one transaction: raw page, version,
+  // change with its kinds and diff, events, state and next re-check.
+  // `retry_in` is when a failed fetch is tried again.
+  Result<PageCounts> record_page(const ArticleRow& article, const PageFetch& fetch,
+                                 const std::vector<std::chrono::seconds>& recheck,
+                                 std::chrono::seconds retry_in);
+
+  // Gives up a claimed article's lease without fetching it (shutdown).
+  Result<void> release_article(const ArticleRow& article, const std::string& owner);
 
  private:
   Result<void> write_poll_state(const FeedRow& feed, const PollRecord& poll, const feed::Feed* parsed,

@@ -16,6 +16,10 @@
 
 namespace fw::extract {
 
+// Names the extraction algorithm and its tuning; stored with every extracted
+// text. Bump it when a change alters the text the extractor produces.
+inline constexpr std::string_view k_extractor_version = "extract/1";
+
 // An extraction rule for one site (config `sites[]`). `body` and `remove` are
 // selectors in the subset that parse_selector() (selector.hpp) accepts.
 struct SiteRule {

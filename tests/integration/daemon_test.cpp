@@ -22,7 +22,7 @@ HttpReply serve_fixture(const HttpRequest& r) {
 std::string feeds_yaml(const std::string& url, const std::string& interval) {
   return "http:\n  allow_private_networks: true\n"
          "feeds:\n  - name: cbbc-tech-companies\n    url: \"" +
-         url + "\"\n    interval: " + interval + "\n";
+         url + "\"\n    interval: " + interval + "\n    fetch_articles: false\n";
 }
 
 TEST(Run, PollsAgainWhenDueAndStopsCleanlyOnSigterm) {

@@ -25,7 +25,7 @@ std::string base_yaml(const TempDatabase& db, const TempDir& dir) {
 }
 
 std::string feed_yaml(const std::string& name, const std::string& url) {
-  return "  - name: " + name + "\n    url: \"" + url + "\"\n    interval: 15m\n";
+  return "  - name: " + name + "\n    url: \"" + url + "\"\n    interval: 15m\n    fetch_articles: false\n";
 }
 
 bool stop(Child& daemon) {

@@ -147,6 +147,8 @@ int spawn(std::vector<std::string> args, const std::string& in_path, const std::
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
+    // The daemon under test may contact loopback servers and nothing else.
+    setenv("FEEDWATCH_LOOPBACK_ONLY", "1", 1);
     for (const std::string& e : env) {
       std::size_t eq = e.find('=');
       setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
