@@ -173,24 +173,24 @@ struct Poller::Impl {
     if (room <= 0) return;
     seconds lease = config.http.timeout + seconds(120);
     // Polls under way are leased by us and still due: they must not be claimed twice.
-    std::vector<std::int64_t> under_way(busy_ids.begin(), busy_ids.end());
-    waiting.for_each([&under_way](const store::FeedRow& w) { under_way.push_back(w.id); });
+    std::vector<std::int64_t> busy(busy_ids.begin(), busy_ids.end());
+    waiting.for_each([&busy](const store::FeedRow& w) { busy.push_back(w.id); });
     std::optional<std::int64_t> after;
     if (all || sweep) after = claim_cursor;
-    auto claimed = store.claim_feeds(owner, feed_names, all, room, lease, after, under_way);
+    auto claimed = store.claim_feeds(owner, feed_names, all, room, lease, after, busy);
     if (!claimed) {
       spdlog::error("claim_failed error=\"{}\"", claimed.error().message);
       return;
     }
-    check_pages();
     // A full claim means more feeds may be due now: claim again as polls finish
     // (refill) instead of waiting for the next tick.
     more_due = static_cast<int>(claimed->size()) == room;
     if (all && !more_due) all_claimed = true;
+    check_pages();
     for (store::FeedRow& feed : *claimed) {
-      if (all || sweep) claim_cursor = std::max(claim_cursor, feed.id);
       const config::FeedConfig* fc = feed_config(feed.name);
       feed.fetch_articles = fc && fc->fetch_articles;
+      if (all || sweep) claim_cursor = std::max(claim_cursor, feed.id);
       std::string host = url_host(feed.url);
       waiting.push(std::move(host), std::move(feed));
     }
