@@ -187,7 +187,8 @@ def write_config(path, conninfo, work, port, feeds, parallel):
         f.write(f"  per_host: {{ max_concurrent: {parallel}, min_delay: 0s }}\n")
         f.write("recheck: []\nfeeds:\n")
         for i in range(feeds):
-            f.write(f"  - name: f{i:05d}\n    url: http://127.0.0.1:{port}/feeds/f{i:05d}.xml\n    interval: 15m\n")
+            f.write(f"  - name: f{i:05d}\n    url: http://127.0.0.1:{port}/feeds/f{i:05d}.xml\n    interval: 15m\n"
+                    "    fetch_articles: false\n")  # feed polling only: no article pages
 
 
 def proc_cpu_rss(pid):

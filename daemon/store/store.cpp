@@ -137,7 +137,7 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
       "UPDATE feeds SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::int) "
       "WHERE id IN (SELECT id FROM feeds "
       "             WHERE name IN (SELECT name FROM fw_scope) "
-      "               AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1) "
+      "               AND (lease_until IS NULL OR lease_until < now()) "
       "               AND NOT (id = ANY($4::bigint[])) ";
   static const std::string k_claim_tail =
       " LIMIT $3 FOR UPDATE SKIP LOCKED) "
