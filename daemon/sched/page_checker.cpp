@@ -70,6 +70,7 @@ void PageChecker::dispatch() {
 void PageChecker::start(store::ArticleRow article) {
   ++m_in_flight;
   net::Request req{article.url, article.etag, article.last_modified};
+  req.obey_robots = true;  // pages are crawled; feeds are not (as feed readers do)
   spdlog::debug("page_start article={} url={}", article.id, article.url);
   m_deps.fetcher.fetch(std::move(req), [this, article = std::move(article)](net::FetchResult result) {
     handle(article, std::move(result));
@@ -95,7 +96,11 @@ void PageChecker::handle(const store::ArticleRow& article, net::FetchResult resu
       (void)m_deps.store.release_article(article, m_deps.owner);  // aborted by shutdown
       return;
     }
-    m_deps.metrics.fetch_done(0, failure->elapsed, 0);
+    if (failure->kind == net::FetchErrorKind::robots_disallowed) {
+      fetch.skipped = true;  // nothing was fetched: the schedule moves on
+    } else {
+      m_deps.metrics.fetch_done(0, failure->elapsed, 0);
+    }
     fetch.error = failure->message;
     fetch.duration_ms = failure->elapsed.count();
   } else {

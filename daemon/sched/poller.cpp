@@ -286,8 +286,13 @@ struct Poller::Impl {
   int busy() const { return in_flight + pages.in_flight(); }
 
   // Starts due article page fetches, as many as there is room for.
-  int check_pages() {
+  // `force`: now (new articles just stored, `once`); otherwise at most once a
+  // second, so a fast cycle of feed claims does not bring a page claim each.
+  int check_pages(bool force = false) {
     if (stopping || !conn.ok()) return 0;
+    auto now = std::chrono::steady_clock::now();
+    if (!force && now - last_page_claim < std::chrono::seconds(1)) return 0;
+    last_page_claim = now;
     return pages.check_due(k_max_parallel_pages - pages.in_flight());
   }
 
@@ -379,7 +384,8 @@ struct Poller::Impl {
       return;  // the lease expires and the poll is retried
     }
     metrics.articles_stored(counts->new_articles, counts->new_versions);
-    if (counts->new_articles > 0 || counts->new_versions > 0) check_pages();  // new pages are due now
+    if (counts->new_articles > 0 || counts->new_versions > 0)
+      check_pages(/*force=*/true);  // new pages are due now
     notify_status(feed, "ok");
     log_move();
     spdlog::info(
@@ -624,6 +630,7 @@ struct Poller::Impl {
   asio::steady_timer unchanged_timer{io};
   int in_flight = 0;
   bool stopping = false;
+  std::chrono::steady_clock::time_point last_page_claim{};
   bool once_mode = false;         // `once`: claims walk every feed by id, from claim_cursor
   std::int64_t claim_cursor = 0;  // the highest feed id claimed by `once` or the current sweep
   bool all_claimed = false;       // `once` has claimed its last feed
@@ -645,7 +652,7 @@ int Poller::once() {
   s.flush_unchanged();
   // Then every page that is due: new articles' first fetches and due re-checks.
   for (;;) {
-    int claimed = s.check_pages();
+    int claimed = s.check_pages(/*force=*/true);
     while (!s.pages.idle()) s.io.run_one();
     if (claimed == 0) break;
   }

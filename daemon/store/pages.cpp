@@ -282,13 +282,14 @@ Result<PageCounts> Store::record_page(const ArticleRow& article, const PageFetch
       "  page_last_modified = CASE WHEN $4::bool THEN coalesce($7, page_last_modified) "
       "                            WHEN $6::bool THEN NULL ELSE page_last_modified END, "
       "  page_error_count = CASE WHEN $8::bool THEN page_error_count + 1 ELSE 0 END, "
-      "  page_last_error = CASE WHEN $8::bool THEN $9 ELSE NULL END, "
+      "  page_last_error = CASE WHEN $8::bool OR $12::bool THEN $9 ELSE NULL END, "
       "  next_check_at = $10::timestamptz, recheck_step = $11::int, lease_owner = NULL, lease_until = NULL, "
       "  last_seen_at = CASE WHEN $8::bool THEN last_seen_at ELSE now() END "
       "WHERE id = $1",
       {id, live ? "live" : "removed", fetch.status ? db::Param(std::to_string(status)) : std::nullopt,
        validators ? "true" : "false", fetch.etag, gone_status ? "true" : "false", fetch.last_modified,
-       failed ? "true" : "false", fetch.error, next_at, std::to_string(step)});
+       failed ? "true" : "false", fetch.error, next_at, std::to_string(step),
+       fetch.skipped ? "true" : "false"});
   if (!update) return update.error();
   if (!fetch.skipped) {
     const char* outcome =

@@ -268,6 +268,22 @@ TEST_F(ChangeTest, WithoutPageFetchingTheFeedEntryIsTheReference) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE next_check_at IS NOT NULL"), "0");
 }
 
+TEST_F(ChangeTest, PagesDisallowedByRobotsTxtAreNotFetched) {
+  server->set_handler([this](const HttpRequest& r) {
+    if (r.target == "/robots.txt")
+      return HttpReply{200, {{"Content-Type", "text/plain"}}, "User-agent: *\nDisallow: /2025/\n"};
+    return serve(r);
+  });
+  ProcessResult r = run_feedwatch({"once", "--config", config_path});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(server->hits("/robots.txt"), 1);
+  EXPECT_EQ(server->hits("/2025/01/deepseek-cost/"), 0);
+  EXPECT_EQ(db.scalar("SELECT string_agg(source, ',') FROM article_versions"), "feed");
+  EXPECT_NE(db.scalar("SELECT page_last_error FROM articles").find("robots.txt"), std::string::npos);
+  // The schedule moved on: the next try is the first re-check, not a retry loop.
+  EXPECT_EQ(db.scalar("SELECT recheck_step FROM articles"), "1");
+}
+
 TEST_F(ChangeTest, RedirectToTheHomePageIsARemoval) {
   ASSERT_EQ(run_feedwatch({"once", "--config", config_path}).exit_code, 0);
   server->set_handler([this](const HttpRequest& r) {
