@@ -95,13 +95,16 @@ AS $$
                ts_rank(n.search, q.tsq) AS rank
         FROM newest n, q
         ORDER BY n.article_id, rank DESC, n.id DESC
+    ), top AS (
+        SELECT * FROM best
+        ORDER BY rank DESC, fetched_at DESC, id DESC
+        LIMIT greatest(max_results, 0)
     )
-    SELECT b.article_id, b.id, b.version, a.url, coalesce(b.title, a.title), b.fetched_at,
-           b.id = a.current_version_id, b.rank
-    FROM best b
-    JOIN articles a ON a.id = b.article_id
-    ORDER BY b.rank DESC, b.fetched_at DESC, b.id DESC
-    LIMIT greatest(max_results, 0)
+    SELECT t.article_id, t.id, t.version, a.url, coalesce(t.title, a.title), t.fetched_at,
+           t.id = a.current_version_id, t.rank
+    FROM top t
+    JOIN articles a ON a.id = t.article_id  -- only for the results
+    ORDER BY t.rank DESC, t.fetched_at DESC, t.id DESC
 $$;
 REVOKE EXECUTE ON FUNCTION search_articles(text, integer, integer) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION feedwatch_index_search(integer) FROM PUBLIC;
