@@ -84,24 +84,36 @@ using detail::Region;
 // strings are views into the texts being compared.
 class Interner {
  public:
-  explicit Interner(std::size_t expected) {
+  Interner() = default;
+  explicit Interner(std::size_t expected) { reset(expected); }
+
+  // Empties the table, sized for `expected` strings; the allocation is kept
+  // when it is large enough (one interner serves every run of a diff).
+  void reset(std::size_t expected) {
     std::size_t capacity = 16;
     while (capacity < 2 * expected) capacity *= 2;
-    m_ids.assign(capacity, 0);                                   // a memset
-    m_slots = std::make_unique_for_overwrite<Slot[]>(capacity);  // read only where m_ids is set
+    if (capacity > m_ids.size()) {
+      m_ids.assign(capacity, 0);
+      m_slots = std::make_unique_for_overwrite<Slot[]>(capacity);  // read only where m_ids is set
+    } else {
+      std::fill_n(m_ids.begin(), capacity, 0U);
+    }
     m_mask = capacity - 1;
+    m_count = 0;
   }
 
   std::uint32_t id(std::string_view s) {
     std::size_t h = hash(s);
+    auto h32 = static_cast<std::uint32_t>(h >> 32);
+    auto size = static_cast<std::uint32_t>(s.size());  // texts are far below 4 GB
     for (std::size_t i = h & m_mask;; i = (i + 1) & m_mask) {
       if (m_ids[i] == 0) {
-        m_slots[i] = Slot{h, s.data(), s.size()};
+        m_slots[i] = Slot{s.data(), size, h32};
         m_ids[i] = ++m_count;
         return m_count;
       }
       const Slot& slot = m_slots[i];
-      if (slot.hash == h && slot.size == s.size() && std::memcmp(slot.data, s.data(), s.size()) == 0)
+      if (slot.hash == h32 && slot.size == size && std::memcmp(slot.data, s.data(), s.size()) == 0)
         return m_ids[i];
     }
   }
@@ -131,10 +143,10 @@ class Interner {
     return static_cast<std::size_t>(h);
   }
 
-  struct Slot {  // trivial, so the table is allocated without being initialized
-    std::size_t hash;
+  struct Slot {  // trivial, so the table is allocated without being initialized; 16 bytes
     const char* data;
-    std::size_t size;
+    std::uint32_t size;
+    std::uint32_t hash;  // the upper half of the hash (the lower half picks the slot)
   };
   std::vector<std::uint32_t> m_ids;  // 0: empty slot
   std::unique_ptr<Slot[]> m_slots;
@@ -384,19 +396,29 @@ void add_hunk(Diff& d, Op op, std::string_view text, std::size_t tokens, std::si
   d.hunks.push_back(Hunk{op, std::string(text), tokens, old_paragraph, new_paragraph});
 }
 
+// What diff() reuses across its runs of differing paragraphs.
+struct Workspace {
+  OnpSearch search;
+  Interner tokens;
+  Interner sentences;
+};
+
 // Token-level diff of one run of differing paragraphs: old_text and new_text
 // start at paragraphs old_base and new_base of the whole texts.
-void diff_run(OnpSearch& search, std::string_view old_text, std::string_view new_text, std::size_t old_base,
+void diff_run(Workspace& work, std::string_view old_text, std::string_view new_text, std::size_t old_base,
               std::size_t new_base, Diff& d) {
   Side a(old_text);
   Side b(new_text);
-  Interner interner(a.tokens.size() + b.tokens.size());
+  OnpSearch& search = work.search;
+  Interner& interner = work.tokens;
+  interner.reset(a.tokens.size() + b.tokens.size());
   a.intern_tokens(interner, 0, a.tokens.size());
   b.intern_tokens(interner, 0, b.tokens.size());
   // Sentence level: equal sentences of the run anchor the token diff.
   std::vector<std::size_t> sa = sentence_starts(a);
   std::vector<std::size_t> sb = sentence_starts(b);
-  Interner sentence_interner(sa.size() + sb.size());
+  Interner& sentence_interner = work.sentences;
+  sentence_interner.reset(sa.size() + sb.size());
   std::vector<std::uint32_t> ida(sa.size() - 1);
   std::vector<std::uint32_t> idb(sb.size() - 1);
   for (std::size_t k = 0; k + 1 < sa.size(); ++k) ida[k] = sentence_interner.id(a.slice(sa[k], sa[k + 1]));
@@ -457,8 +479,8 @@ Diff diff(std::string_view old_text, std::string_view new_text) {
   for (std::size_t u = 0; u < na; ++u) ida[u] = interner.id(old_text.substr(ua[u], ua[u + 1] - ua[u]));
   for (std::size_t u = 0; u < nb; ++u) idb[u] = interner.id(new_text.substr(ub[u], ub[u + 1] - ub[u]));
   std::vector<Region> units;
-  OnpSearch search;
-  compare(search, ida, 0, na, idb, 0, nb, units);
+  Workspace work;
+  compare(work.search, ida, 0, na, idb, 0, nb, units);
 
   // Token level inside each differing run; unchanged paragraphs are copied as
   // equal text (their hunks' token counts stay 0: they are never tokenized).
@@ -471,7 +493,7 @@ Diff diff(std::string_view old_text, std::string_view new_text) {
     std::size_t new_units = u.b1 - u.b0;
     if (new_units > old_units) d.stats.paragraphs_added += new_units - old_units;
     if (old_units > new_units) d.stats.paragraphs_removed += old_units - new_units;
-    diff_run(search, old_text.substr(ua[u.a0], ua[u.a1] - ua[u.a0]),
+    diff_run(work, old_text.substr(ua[u.a0], ua[u.a1] - ua[u.a0]),
              new_text.substr(ub[u.b0], ub[u.b1] - ub[u.b0]), u.a0, u.b0, d);
     pa = u.a1;
     pb = u.b1;
