@@ -25,6 +25,7 @@
 #include "daemon/sched/page_checker.hpp"
 #include "daemon/sched/posting_rate.hpp"
 #include "daemon/store/poll_batch.hpp"
+#include "daemon/store/search_index.hpp"
 #include "daemon/store/store.hpp"
 #include "parsers/date/date.hpp"
 
@@ -384,14 +385,26 @@ struct Poller::Impl {
       return;  // the lease expires and the poll is retried
     }
     metrics.articles_stored(counts->new_articles, counts->new_versions);
-    if (counts->new_articles > 0 || counts->new_versions > 0)
+    if (counts->new_articles + counts->new_versions > 0) {
       check_pages(/*force=*/true);  // new pages are due now
+      index_search();
+    }
     notify_status(feed, "ok");
     log_move();
     spdlog::info(
         "poll feed={} status={} entries={} new={} changed={} unchanged={} duplicates={} bytes={} ms={}",
         feed.name, response.status, parsed->entries.size(), counts->new_articles, counts->new_versions,
         counts->unchanged, counts->duplicates, poll.bytes, poll.duration_ms);
+  }
+
+  // Full-text vectors of the versions just stored (and any backlog), a bounded
+  // amount per call: see daemon/store/search_index.hpp.
+  void index_search() {
+    if (auto n = store::index_search_backlog(conn); !n) {
+      spdlog::warn("search_index_failed error=\"{}\"", n.error().message);
+    } else if (*n > 0) {
+      spdlog::debug("search_indexed versions={}", *n);
+    }
   }
 
   // systemctl status shows the last line sent as STATUS=.

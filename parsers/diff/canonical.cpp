@@ -33,6 +33,7 @@
 #include "parsers/diff/nfc_tables.hpp"
 #include "parsers/diff/utf8.hpp"
 #include "parsers/text/normalize.hpp"
+#include "parsers/text/text.hpp"
 
 namespace fw::diff {
 
@@ -186,7 +187,7 @@ std::string to_nfc(std::string_view text) {
   cps.resize(w);
   std::string out;
   out.reserve(text.size());
-  for (char32_t cp : cps) utf8::append(out, cp);
+  for (char32_t cp : cps) text::append_utf8(out, cp);
   return out;
 }
 

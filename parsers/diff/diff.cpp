@@ -18,21 +18,18 @@
 // paragraph counts: a run where 1 old paragraph became 3 new ones added 2.
 //
 // The algorithm. Every level uses Wu, Manber, Myers and Miller's O(NP)
-// algorithm ("An O(NP) sequence comparison algorithm", IPL 35, 1990) from
-// Debian's header-only dtl library (libdtl-dev), after stripping the common
-// prefix and suffix. O(NP) runs in O((N+M)·P) where P is the number of deleted
-// tokens, so two 10 KB articles that differ by five sentences cost a few
-// thousand steps. We keep dtl rather than our own Myers because it is a
-// packaged, tested implementation of the better bound (P ≤ D/2) and needs no
-// code of ours beyond feeding it: tokens are interned to uint32 ids first, so
-// dtl compares integers, not strings. Its two weaknesses are handled here:
-// it has no work limit, so a run whose worst case (N+M)·min(N,M) exceeds
-// k_max_work (a fully rewritten 30,000-token paragraph) is reported as one
-// removal plus one insertion instead of being searched; and its memory is
-// capped by dtl itself (it re-runs from the last reached point past 2 million
-// path coordinates). Its price: it records a path point per snake, about 13%
-// of the WordDiff benchmark; an own O(NP) without that is the first speed-up
-// left to do (bench/README.md "Word diff").
+// algorithm ("An O(NP) sequence comparison algorithm", IPL 35, 1990) after
+// stripping the common prefix and suffix. O(NP) runs in O((N+M)·P) where P is
+// the number of deleted tokens, so two 10 KB articles that differ by five
+// sentences cost a few thousand steps. Tokens are interned to uint32 ids first
+// (a multiplicative hash, eight bytes a step), so the search compares integers.
+// The search is onp.hpp: step for step the one of Debian's dtl (same diagonal
+// order, tie-break and restart past 2,000,000 path points, so the same edit
+// script; tests/parsers/onp_test.cpp checks it against dtl), without dtl's
+// copies of both sequences and its per-element script records. A run whose
+// worst case (N+M)·min(N,M) exceeds k_max_work (a fully rewritten
+// 30,000-token paragraph) is reported as one removal plus one insertion
+// instead of being searched.
 //
 // Cleanup. A minimal edit script is not the most readable one. A pure
 // insertion or deletion is slid along equal tokens to start on a paragraph
@@ -62,10 +59,11 @@
 #include "parsers/diff/diff.hpp"
 
 #include <algorithm>
-#include <dtl/dtl.hpp>
-#include <functional>
+#include <cstring>
+#include <memory>
 #include <nlohmann/json.hpp>
 
+#include "parsers/diff/onp.hpp"
 #include "parsers/diff/tokenize.hpp"
 
 namespace fw::diff {
@@ -78,42 +76,80 @@ constexpr std::uint64_t k_max_work = 400'000'000;
 // Cleanup: the most content tokens an equal run between two changes may hold and still be merged.
 constexpr std::size_t k_merge_max_gap = 2;
 
-struct Region {
-  std::size_t a0, a1;  // old token (or unit) range
-  std::size_t b0, b1;  // new token (or unit) range
-};
+using detail::OnpSearch;
+using detail::Region;
 
 // Maps distinct strings to small ids (from 1) so the O(NP) search compares
 // integers. Open addressing over a table sized for `expected` strings; the
 // strings are views into the texts being compared.
 class Interner {
  public:
-  explicit Interner(std::size_t expected) {
+  Interner() = default;
+  explicit Interner(std::size_t expected) { reset(expected); }
+
+  // Empties the table, sized for `expected` strings; the allocation is kept
+  // when it is large enough (one interner serves every run of a diff).
+  void reset(std::size_t expected) {
     std::size_t capacity = 16;
     while (capacity < 2 * expected) capacity *= 2;
-    m_slots.resize(capacity);
+    if (capacity > m_ids.size()) {
+      m_ids.assign(capacity, 0);
+      m_slots = std::make_unique_for_overwrite<Slot[]>(capacity);  // read only where m_ids is set
+    } else {
+      std::fill_n(m_ids.begin(), capacity, 0U);
+    }
     m_mask = capacity - 1;
+    m_count = 0;
   }
 
   std::uint32_t id(std::string_view s) {
-    std::size_t h = std::hash<std::string_view>{}(s);
+    std::size_t h = hash(s);
+    auto h32 = static_cast<std::uint32_t>(h >> 32);
+    auto size = static_cast<std::uint32_t>(s.size());  // texts are far below 4 GB
     for (std::size_t i = h & m_mask;; i = (i + 1) & m_mask) {
-      Slot& slot = m_slots[i];
-      if (slot.id == 0) {
-        slot = Slot{h, s, ++m_count};
-        return slot.id;
+      if (m_ids[i] == 0) {
+        m_slots[i] = Slot{s.data(), size, h32};
+        m_ids[i] = ++m_count;
+        return m_count;
       }
-      if (slot.hash == h && slot.text == s) return slot.id;
+      const Slot& slot = m_slots[i];
+      if (slot.hash == h32 && slot.size == size && std::memcmp(slot.data, s.data(), s.size()) == 0)
+        return m_ids[i];
     }
   }
 
  private:
-  struct Slot {
-    std::size_t hash = 0;
-    std::string_view text;
-    std::uint32_t id = 0;
+  // A multiplicative hash, eight bytes a step: paragraphs are hashed whole, so
+  // this is several times cheaper than std::hash's byte-wise Murmur variant.
+  static std::size_t hash(std::string_view s) {
+    constexpr std::uint64_t k_mul = 0x9E3779B97F4A7C15ULL;
+    std::uint64_t h = s.size() * k_mul;
+    const char* p = s.data();
+    std::size_t n = s.size();
+    for (; n >= 8; p += 8, n -= 8) {
+      std::uint64_t w = 0;
+      std::memcpy(&w, p, 8);
+      h = (h ^ w) * k_mul;
+      h ^= h >> 32;
+    }
+    if (n > 0) {  // the tail, byte by byte (most tokens are shorter than 8 bytes)
+      std::uint64_t w = 0;
+      for (std::size_t k = 0; k < n; ++k) w |= std::uint64_t{static_cast<unsigned char>(p[k])} << (8 * k);
+      h = (h ^ w) * k_mul;
+    }
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 32;
+    return static_cast<std::size_t>(h);
+  }
+
+  struct Slot {  // trivial, so the table is allocated without being initialized; 16 bytes
+    const char* data;
+    std::uint32_t size;
+    std::uint32_t hash;  // the upper half of the hash (the lower half picks the slot)
   };
-  std::vector<Slot> m_slots;
+  std::vector<std::uint32_t> m_ids;  // 0: empty slot
+  std::unique_ptr<Slot[]> m_slots;
   std::size_t m_mask = 0;
   std::uint32_t m_count = 0;
 };
@@ -179,7 +215,7 @@ struct Side {
 };
 
 // Appends the change regions between a[a0, a1) and b[b0, b1) to `out`, in order.
-void compare(const std::vector<std::uint32_t>& a, std::size_t a0, std::size_t a1,
+void compare(OnpSearch& search, const std::vector<std::uint32_t>& a, std::size_t a0, std::size_t a1,
              const std::vector<std::uint32_t>& b, std::size_t b0, std::size_t b1, std::vector<Region>& out) {
   while (a0 < a1 && b0 < b1 && a[a0] == b[b0]) {
     ++a0;
@@ -196,44 +232,7 @@ void compare(const std::vector<std::uint32_t>& a, std::size_t a0, std::size_t a1
     out.push_back(Region{a0, a1, b0, b1});
     return;
   }
-  std::vector<std::uint32_t> sa(a.begin() + static_cast<std::ptrdiff_t>(a0),
-                                a.begin() + static_cast<std::ptrdiff_t>(a1));
-  std::vector<std::uint32_t> sb(b.begin() + static_cast<std::ptrdiff_t>(b0),
-                                b.begin() + static_cast<std::ptrdiff_t>(b1));
-  dtl::Diff<std::uint32_t> engine(sa, sb);
-  engine.compose();
-  std::size_t i = a0;
-  std::size_t j = b0;
-  bool open = false;
-  Region r{};
-  for (const auto& [elem, info] : engine.getSes().getSequence()) {
-    (void)elem;
-    if (info.type == dtl::SES_COMMON) {
-      if (open) {
-        r.a1 = i;
-        r.b1 = j;
-        out.push_back(r);
-        open = false;
-      }
-      ++i;
-      ++j;
-      continue;
-    }
-    if (!open) {
-      r = Region{i, i, j, j};
-      open = true;
-    }
-    if (info.type == dtl::SES_DELETE) {
-      ++i;
-    } else {
-      ++j;
-    }
-  }
-  if (open) {
-    r.a1 = i;
-    r.b1 = j;
-    out.push_back(r);
-  }
+  search.run(a.data(), a0, a1, b.data(), b0, b1, out);
 }
 
 std::size_t size_of(const Side& a, const Side& b, const Region& r) {
@@ -397,28 +396,38 @@ void add_hunk(Diff& d, Op op, std::string_view text, std::size_t tokens, std::si
   d.hunks.push_back(Hunk{op, std::string(text), tokens, old_paragraph, new_paragraph});
 }
 
+// What diff() reuses across its runs of differing paragraphs.
+struct Workspace {
+  OnpSearch search;
+  Interner tokens;
+  Interner sentences;
+};
+
 // Token-level diff of one run of differing paragraphs: old_text and new_text
 // start at paragraphs old_base and new_base of the whole texts.
-void diff_run(std::string_view old_text, std::string_view new_text, std::size_t old_base,
+void diff_run(Workspace& work, std::string_view old_text, std::string_view new_text, std::size_t old_base,
               std::size_t new_base, Diff& d) {
   Side a(old_text);
   Side b(new_text);
-  Interner interner(a.tokens.size() + b.tokens.size());
+  OnpSearch& search = work.search;
+  Interner& interner = work.tokens;
+  interner.reset(a.tokens.size() + b.tokens.size());
   a.intern_tokens(interner, 0, a.tokens.size());
   b.intern_tokens(interner, 0, b.tokens.size());
   // Sentence level: equal sentences of the run anchor the token diff.
   std::vector<std::size_t> sa = sentence_starts(a);
   std::vector<std::size_t> sb = sentence_starts(b);
-  Interner sentence_interner(sa.size() + sb.size());
+  Interner& sentence_interner = work.sentences;
+  sentence_interner.reset(sa.size() + sb.size());
   std::vector<std::uint32_t> ida(sa.size() - 1);
   std::vector<std::uint32_t> idb(sb.size() - 1);
   for (std::size_t k = 0; k + 1 < sa.size(); ++k) ida[k] = sentence_interner.id(a.slice(sa[k], sa[k + 1]));
   for (std::size_t k = 0; k + 1 < sb.size(); ++k) idb[k] = sentence_interner.id(b.slice(sb[k], sb[k + 1]));
   std::vector<Region> sentences;
-  compare(ida, 0, ida.size(), idb, 0, idb.size(), sentences);
+  compare(search, ida, 0, ida.size(), idb, 0, idb.size(), sentences);
   std::vector<Region> regions;
   for (const Region& r : sentences)
-    compare(a.token_ids, sa[r.a0], sa[r.a1], b.token_ids, sb[r.b0], sb[r.b1], regions);
+    compare(search, a.token_ids, sa[r.a0], sa[r.a1], b.token_ids, sb[r.b0], sb[r.b1], regions);
   for (const Region& r : regions) {
     std::size_t removed = a.words(r.a0, r.a1);
     std::size_t inserted = b.words(r.b0, r.b1);
@@ -470,7 +479,8 @@ Diff diff(std::string_view old_text, std::string_view new_text) {
   for (std::size_t u = 0; u < na; ++u) ida[u] = interner.id(old_text.substr(ua[u], ua[u + 1] - ua[u]));
   for (std::size_t u = 0; u < nb; ++u) idb[u] = interner.id(new_text.substr(ub[u], ub[u + 1] - ub[u]));
   std::vector<Region> units;
-  compare(ida, 0, na, idb, 0, nb, units);
+  Workspace work;
+  compare(work.search, ida, 0, na, idb, 0, nb, units);
 
   // Token level inside each differing run; unchanged paragraphs are copied as
   // equal text (their hunks' token counts stay 0: they are never tokenized).
@@ -483,8 +493,8 @@ Diff diff(std::string_view old_text, std::string_view new_text) {
     std::size_t new_units = u.b1 - u.b0;
     if (new_units > old_units) d.stats.paragraphs_added += new_units - old_units;
     if (old_units > new_units) d.stats.paragraphs_removed += old_units - new_units;
-    diff_run(old_text.substr(ua[u.a0], ua[u.a1] - ua[u.a0]), new_text.substr(ub[u.b0], ub[u.b1] - ub[u.b0]),
-             u.a0, u.b0, d);
+    diff_run(work, old_text.substr(ua[u.a0], ua[u.a1] - ua[u.a0]),
+             new_text.substr(ub[u.b0], ub[u.b1] - ub[u.b0]), u.a0, u.b0, d);
     pa = u.a1;
     pb = u.b1;
   }

@@ -38,6 +38,10 @@
 #include <algorithm>
 #include <iterator>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "parsers/diff/nfc_tables.hpp"
 #include "parsers/diff/utf8.hpp"
 
@@ -127,6 +131,20 @@ constexpr AsciiTable make_ascii_table() {
 // The hot path: most article text is ASCII, so its bytes are classified by table.
 constexpr AsciiTable k_ascii = make_ascii_table();
 
+struct AsciiFlags {
+  bool set[128];
+};
+
+constexpr AsciiFlags make_word_flags() {
+  AsciiFlags t{};
+  for (char32_t c = 0; c < 128; ++c)
+    t.set[c] = classify_ascii(c) == CharClass::letter || classify_ascii(c) == CharClass::digit;
+  return t;
+}
+
+// ASCII letters and digits, the bulk of a word.
+constexpr AsciiFlags k_ascii_words = make_word_flags();
+
 CharClass classify_char(char32_t cp) {
   if (cp < 0x80) {
     if (cp == '\n') return CharClass::newline;
@@ -141,6 +159,8 @@ CharClass classify_char(char32_t cp) {
       cp == 0x3000) {
     return CharClass::space;
   }
+  if (cp >= 0x2010 && cp <= 0x2027)
+    return CharClass::punct;  // dashes, quotes, ellipsis: frequent in news text
   if (nfc::combining_class(cp) != 0 || in(k_extra_marks, cp)) return CharClass::mark;
   if (in(k_currency, cp)) return CharClass::currency;
   if (in(k_punct, cp)) return CharClass::punct;
@@ -165,28 +185,32 @@ class Tokenizer {
  public:
   explicit Tokenizer(std::string_view text) : m_text(text) {}
 
+  // Paragraph units. Only a whitespace run holding two line breaks ends one,
+  // and every line break starts with one of four bytes ('\n', '\r', 0xC2 for
+  // U+0085, 0xE2 for U+2028/U+2029), so the scan jumps from one such byte to
+  // the next (16 bytes a step with SSE2) instead of classifying every
+  // character. At a line break it steps back to the start of the whitespace
+  // run (whitespace characters are ASCII bytes or UTF-8 sequences whose lead
+  // byte every decoder stops at, so the backward step finds the run that a
+  // forward scan would) and measures it as tokenize() does.
   std::vector<std::size_t> units() const {
     std::vector<std::size_t> out;
     if (!m_text.empty()) out.push_back(0);
     std::size_t i = 0;
-    while (i < m_text.size()) {
+    while ((i = next_break_candidate(i)) < m_text.size()) {
       auto b = static_cast<unsigned char>(m_text[i]);
-      CharClass cls = CharClass::punct;
-      std::size_t length = 1;
-      if (b < 0x80) {
-        cls = k_ascii.cls[b];
-      } else {
-        Char c = at(i);
-        cls = c.cls;
-        length = c.length;
-      }
-      if (cls != CharClass::space && cls != CharClass::newline) {
-        i += length;
+      bool newline =
+          b == '\n' || b == '\r' ||
+          (b == 0xC2 && i + 1 < m_text.size() && static_cast<unsigned char>(m_text[i + 1]) == 0x85) ||
+          (b == 0xE2 && i + 2 < m_text.size() && static_cast<unsigned char>(m_text[i + 1]) == 0x80 &&
+           (static_cast<unsigned char>(m_text[i + 2]) | 1) == 0xA9);  // U+0085, U+2028, U+2029
+      if (!newline) {
+        ++i;
         continue;
       }
-      // Whitespace never occurs inside a token, so runs found here are tokenize()'s.
+      std::size_t start = whitespace_run_start(i);
       TokenKind kind = TokenKind::space;
-      std::size_t end = scan_space(i, &kind);
+      std::size_t end = scan_space(start, &kind);
       if (kind == TokenKind::paragraph_break && end < m_text.size()) out.push_back(end);
       i = end;
     }
@@ -247,7 +271,60 @@ class Tokenizer {
     return Char{d.cp, d.length, classify_char(d.cp)};
   }
 
+  // The first position >= i holding '\n', '\r', 0xC2 or 0xE2; m_text.size() if none.
+  std::size_t next_break_candidate(std::size_t i) const {
+    const auto* p = reinterpret_cast<const unsigned char*>(m_text.data());
+    const std::size_t n = m_text.size();
+#if defined(__SSE2__)
+    const __m128i nl = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r');
+    const __m128i c2 = _mm_set1_epi8(static_cast<char>(0xC2));
+    const __m128i e2 = _mm_set1_epi8(static_cast<char>(0xE2));
+    while (i + 16 <= n) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));  // NOLINT: SSE2 load
+      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, e2)));
+      auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+      if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+      i += 16;
+    }
+#endif
+    while (i < n && p[i] != '\n' && p[i] != '\r' && p[i] != 0xC2 && p[i] != 0xE2) ++i;
+    return i;
+  }
+
+  // The start of the whitespace run that contains the whitespace character at i.
+  std::size_t whitespace_run_start(std::size_t i) const {
+    const auto* p = reinterpret_cast<const unsigned char*>(m_text.data());
+    while (i > 0) {
+      unsigned char b = p[i - 1];
+      if (b < 0x80) {
+        CharClass cls = k_ascii.cls[b];
+        if (cls != CharClass::space && cls != CharClass::newline) break;
+        --i;
+        continue;
+      }
+      // Only the lead byte of a sequence can start a character (continuation
+      // bytes are never decoded on their own unless ill-formed, and then they
+      // are not whitespace), so try the two- and three-byte whitespace forms.
+      if (i >= 2 && p[i - 2] == 0xC2 && (b == 0xA0 || b == 0x85)) {
+        i -= 2;
+        continue;
+      }
+      if (i >= 3 && p[i - 3] >= 0xE1 && p[i - 3] <= 0xE3) {
+        Char c = at(i - 3);
+        if (c.length == 3 && (c.cls == CharClass::space || c.cls == CharClass::newline)) {
+          i -= 3;
+          continue;
+        }
+      }
+      break;
+    }
+    return i;
+  }
+
   std::size_t skip_marks(std::size_t i) const {
+    if (i < m_text.size() && static_cast<unsigned char>(m_text[i]) < 0x80) return i;  // ASCII is never a mark
     while (i < m_text.size()) {
       Char c = at(i);
       if (c.cls != CharClass::mark) break;
@@ -257,6 +334,13 @@ class Tokenizer {
   }
 
   std::size_t scan_space(std::size_t i, TokenKind* kind) const {
+    if (m_text[i] == ' ' && i + 1 < m_text.size()) {
+      auto next = static_cast<unsigned char>(m_text[i + 1]);
+      if (next < 0x80 && k_ascii.cls[next] != CharClass::space && k_ascii.cls[next] != CharClass::newline) {
+        *kind = TokenKind::space;  // the common case: one space between words
+        return i + 1;
+      }
+    }
     int newlines = 0;
     while (i < m_text.size()) {
       Char c = at(i);
@@ -278,8 +362,18 @@ class Tokenizer {
   // apostrophe or hyphen between word characters and across a number separator
   // between digits, then an optional percent sign after a digit.
   std::size_t scan_word(std::size_t i) const {
+    const auto* p = reinterpret_cast<const unsigned char*>(m_text.data());
+    const std::size_t n = m_text.size();
     CharClass last = CharClass::letter;
-    while (i < m_text.size()) {
+    while (i < n) {
+      // Fast path: a run of ASCII letters and digits.
+      if (p[i] < 0x80 && k_ascii_words.set[p[i]]) {
+        std::size_t j = i + 1;
+        while (j < n && p[j] < 0x80 && k_ascii_words.set[p[j]]) ++j;
+        last = k_ascii.cls[p[j - 1]];
+        i = j;
+        continue;
+      }
       Char c = at(i);
       if (is_word_char(c.cls)) {
         if (c.cls != CharClass::mark) last = c.cls;
@@ -287,13 +381,13 @@ class Tokenizer {
         continue;
       }
       std::size_t next = i + c.length;
-      if (next < m_text.size()) {
-        Char n = at(next);
-        if (is_word_joiner(c.cp) && (n.cls == CharClass::letter || n.cls == CharClass::digit)) {
+      if (next < n) {
+        Char nc = at(next);
+        if (is_word_joiner(c.cp) && (nc.cls == CharClass::letter || nc.cls == CharClass::digit)) {
           i = next;
           continue;
         }
-        if (is_number_separator(c.cp) && last == CharClass::digit && n.cls == CharClass::digit) {
+        if (is_number_separator(c.cp) && last == CharClass::digit && nc.cls == CharClass::digit) {
           i = next;
           continue;
         }

@@ -1,4 +1,4 @@
-// UTF-8 decoding and encoding for the diff code (RFC 3629). Decoding never
+// UTF-8 decoding for the diff code (RFC 3629); encoding is fw::text::append_utf8. Decoding never
 // fails: an ill-formed byte decodes as U+FFFD of length 1, so callers that copy
 // source bytes by length keep the input exact.
 #pragma once
@@ -47,24 +47,6 @@ inline Decoded decode(std::string_view s, std::size_t i) {
   }
   if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {k_replacement, 1};
   return {cp, n};
-}
-
-inline void append(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 }  // namespace fw::diff::utf8

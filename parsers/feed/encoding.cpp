@@ -50,24 +50,6 @@ constexpr std::array<char32_t, 32> k_cp1252_high = {
 
 constexpr std::string_view k_replacement = "\xEF\xBF\xBD";
 
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 char32_t cp1252_code_point(unsigned char byte) {
   if (byte >= 0x80 && byte < 0xA0) return k_cp1252_high[byte - 0x80];
   return byte;
@@ -76,7 +58,7 @@ char32_t cp1252_code_point(unsigned char byte) {
 std::string decode_cp1252(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size() + bytes.size() / 8);
-  for (const char c : bytes) append_utf8(out, cp1252_code_point(static_cast<unsigned char>(c)));
+  for (const char c : bytes) text::append_utf8(out, cp1252_code_point(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -124,7 +106,7 @@ std::size_t decode_utf8_lenient(std::string_view bytes, std::string& out) {
       out.append(bytes.substr(i, len));
       i += len;
     } else {
-      append_utf8(out, cp1252_code_point(static_cast<unsigned char>(bytes[i])));
+      text::append_utf8(out, cp1252_code_point(static_cast<unsigned char>(bytes[i])));
       ++repaired;
       ++i;
     }

@@ -28,4 +28,25 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 // Whether `s` is entirely well-formed UTF-8.
 bool is_valid_utf8(std::string_view s);
 
+// Appends the UTF-8 encoding of code point `cp` (at most U+10FFFF; callers pass
+// scalar values) to `out`. The one encoder of the project: inline, since the
+// text, feed and diff code call it once per character in their hot loops.
+inline void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
 }  // namespace fw::text
