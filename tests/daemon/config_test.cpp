@@ -149,7 +149,7 @@ const MistakeCase k_mistakes[] = {
      "f.yaml:3: hooks[1].name: duplicate hook name 'h' (first used at line 2)"},
     {"bad_hook_format",
      "hooks:\n  - {name: h, url: 'https://a.example/', format: xml}\n",
-     "f.yaml:2: hooks[0].format: expected one of json, slack, got \"xml\""},
+     "f.yaml:2: hooks[0].format: expected one of json, slack, discord, exec, got \"xml\""},
     {"secret_in_secret_env",
      "hooks:\n  - {name: h, url: 'https://a.example/', secret_env: 's3cr3t-value!'}\n",
      "f.yaml:2: hooks[0].secret_env: not an environment variable name ([A-Za-z_][A-Za-z0-9_]*): "
