@@ -7,6 +7,7 @@
 #include <memory>
 #include <sstream>
 
+#include "daemon/cli/alerts_command.hpp"
 #include "daemon/cli/diff_command.hpp"
 #include "daemon/cli/extract_command.hpp"
 #include "daemon/cli/status_command.hpp"
@@ -115,6 +116,27 @@ int cmd_status(const GlobalOptions& g) {
   return 0;
 }
 
+int cmd_alerts(const GlobalOptions& g, const CLI::App& alerts, const AlertsOptions& o) {
+  config::Config c = load_config(g);
+  Database d = open_database(c);
+  auto conn = db::Connection::open(d.conninfo);
+  if (!conn) {
+    spdlog::error("{}", conn.error().message);
+    return 1;
+  }
+  if (auto m = db::migrate(*conn); !m) {
+    spdlog::error("migrate_failed error=\"{}\"", m.error().message);
+    return 1;
+  }
+  auto text = run_alerts(alerts, o, *conn);
+  if (!text) {
+    std::cerr << "feedwatch " << text.error().message << "\n";
+    return 1;
+  }
+  std::cout << *text;
+  return 0;
+}
+
 int cmd_poll(const GlobalOptions& g, bool forever) {
   config::Config c = load_config(g);
   Database d = open_database(c);
@@ -187,7 +209,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
-  for (auto* sub : {run, once, migrate, check, status}) {
+  AlertsOptions alerts_options;
+  auto* alerts = add_alerts_command(app, alerts_options);
+
+  for (auto* sub : {run, once, migrate, check, status, alerts}) {
     sub->add_option("-c,--config", g.config_path, "configuration file");
     sub->add_option("--log-level", g.log_level, "log level");
   }
@@ -208,6 +233,7 @@ int main(int argc, char** argv) {
     if (*diff) return run_diff(diff_old, diff_new, diff_format);
     if (*migrate) return cmd_migrate(g);
     if (*status) return cmd_status(g);
+    if (*alerts) return cmd_alerts(g, *alerts, alerts_options);
     if (*once) return cmd_poll(g, false);
     if (*run) return cmd_poll(g, true);
   } catch (const config::ConfigError& e) {

@@ -38,6 +38,10 @@ struct Request {
   std::string url;
   std::optional<std::string> etag;           // sent as If-None-Match, verbatim
   std::optional<std::string> last_modified;  // sent as If-Modified-Since, verbatim (RFC 9110 §13.1.3)
+  // Webhooks: a POST of this body instead of a GET; redirects are not followed.
+  std::optional<std::string> post_body{};
+  std::vector<std::string> headers{};                  // extra "Name: value" lines
+  std::optional<std::chrono::milliseconds> timeout{};  // instead of FetchOptions::timeout
 };
 
 struct Response {

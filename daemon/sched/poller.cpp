@@ -12,6 +12,7 @@
 #include <deque>
 #include <random>
 
+#include "daemon/alerts/service.hpp"
 #include "daemon/db/migrate.hpp"
 #include "daemon/db/pg.hpp"
 #include "daemon/log/log.hpp"
@@ -100,6 +101,8 @@ struct Poller::Impl {
         rng(std::random_device{}()),
         gate(config.http.per_host.max_concurrent, config.http.per_host.min_delay) {
     for (const auto& f : config.feeds) feed_names.push_back(f.name);
+    alerts = std::make_unique<alerts::AlertService>(io, conn, metrics, config, owner);
+    store.set_event_sink(alerts->sink());  // deliveries commit with the versions that cause them
   }
 
   // Connects (or reconnects), applies migrations, syncs the configured feeds.
@@ -194,7 +197,7 @@ struct Poller::Impl {
       gate.finish(url_host(feed.url));
       --in_flight;
       dispatch();
-      if (stopping && in_flight == 0) io.stop();
+      if (stopping && in_flight == 0 && alerts->idle()) io.stop();
     });
   }
 
@@ -276,6 +279,7 @@ struct Poller::Impl {
       return;  // the lease expires and the poll is retried
     }
     metrics.articles_stored(counts->new_articles, counts->new_versions);
+    alerts->kick();
     notify_status(feed, "ok");
     log_move();
     spdlog::info(
@@ -374,6 +378,7 @@ struct Poller::Impl {
       for (const auto& f : config.feeds) feed_names.push_back(f.name);
       fetcher.set_options(fetch_options(config.http));
       gate.configure(config.http.per_host.max_concurrent, config.http.per_host.min_delay);
+      alerts->reload(config);
       if (conn.ok()) {
         if (auto s = store.sync_feeds(config.feeds); !s) {
           spdlog::error("sync_feeds_failed error=\"{}\"", s.error().message);
@@ -416,7 +421,11 @@ struct Poller::Impl {
     for (const store::FeedRow& feed : waiting)
       release_lease(feed);  // not started: another daemon may take it
     waiting.clear();
-    if (in_flight == 0) {
+    // Alert deliveries in flight finish too; none is started from now on.
+    alerts->stop([this] {
+      if (in_flight == 0) io.stop();
+    });
+    if (in_flight == 0 && alerts->idle()) {
       io.stop();
       return;
     }
@@ -425,6 +434,7 @@ struct Poller::Impl {
       if (ec) return;
       spdlog::warn("drain_timeout in_flight={}: aborting", in_flight);
       fetcher.cancel_all();
+      alerts->cancel_all();
     });
   }
 
@@ -451,6 +461,7 @@ struct Poller::Impl {
   std::vector<std::string> feed_names;
   int in_flight = 0;
   bool stopping = false;
+  std::unique_ptr<alerts::AlertService> alerts;
 };
 
 Poller::Poller(config::Config config, PollerOptions options)
@@ -463,6 +474,7 @@ int Poller::once() {
   if (!s.ensure_database()) return 1;
   s.poll_due(true);
   while (s.in_flight > 0 || !s.waiting.empty()) s.io.run_one();
+  if (s.conn.ok()) s.alerts->deliver_pending();
   spdlog::info("once_done feeds={}", s.feed_names.size());
   return 0;
 }
@@ -493,6 +505,7 @@ int Poller::run() {
   }
   sd_notify(0, "READY=1");
   s.schedule_tick(seconds(0));
+  s.alerts->start();
   s.io.run();
   s.endpoint.reset();
   spdlog::info("stopped");
