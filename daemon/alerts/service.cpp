@@ -402,7 +402,11 @@ void AlertService::deliver_pending() {
   // Each pass claims what is due; failures are put off by their backoff, so
   // the loop ends once every due delivery has had one attempt.
   while (s.pass() > 0 || s.in_flight > 0) {
-    while (s.in_flight > 0) s.io.run_one();
+    while (s.in_flight > 0) {
+      // The loop may have run out of work before (it then counts as stopped).
+      if (s.io.stopped()) s.io.restart();
+      s.io.run_one();
+    }
   }
 }
 

@@ -212,7 +212,9 @@ int main(int argc, char** argv) {
   AlertsOptions alerts_options;
   auto* alerts = add_alerts_command(app, alerts_options);
 
-  for (auto* sub : {run, once, migrate, check, status, alerts}) {
+  std::vector<CLI::App*> with_config{run, once, migrate, check, status, alerts};
+  for (auto* sub : alerts->get_subcommands({})) with_config.push_back(sub);
+  for (auto* sub : with_config) {
     sub->add_option("-c,--config", g.config_path, "configuration file");
     sub->add_option("--log-level", g.log_level, "log level");
   }

@@ -436,6 +436,8 @@ struct Fetcher::Impl {
       if (request.timeout)
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout->count()));
       curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+      // Deliveries are sparse: no connection is kept open to a receiver between them.
+      curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
       curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.post_body->size()));
       curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, request.post_body->c_str());
       headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
