@@ -11,6 +11,7 @@
 #include "daemon/alerts/alerter.hpp"
 #include "daemon/alerts/payload.hpp"
 #include "daemon/config/config.hpp"
+#include "daemon/ops/metrics.hpp"
 #include "daemon/store/store.hpp"
 #include "parsers/feed/feed.hpp"
 #include "tests/support/support.hpp"
@@ -46,6 +47,25 @@ TEST(AlertSignature, ReceiverVerifiesTimestampAndBody) {
   EXPECT_FALSE(receiver_verifies("s3cret", "1764370001", body, header));        // replayed with a new time
   EXPECT_FALSE(receiver_verifies("s3cret", "1764370000", body + " ", header));  // body changed
   EXPECT_FALSE(receiver_verifies("other", "1764370000", body, header));         // wrong secret
+}
+
+// The value docs/webhooks.md's shell (openssl dgst -hmac) and Python samples print.
+TEST(AlertSignature, MatchesTheDocumentedSamples) {
+  EXPECT_EQ(signature("s3cret", 1764370000, "{\"event\":\"new\",\"t\":\"华为\"}"),
+            "sha256=8890e2c19b88c0376700e97b78f3e55fd9969b5f723b9e22114534bb5d2083a4");
+}
+
+TEST(AlertMetrics, DeliveriesByOutcomeAndQueueDepth) {
+  ops::Metrics m;
+  m.alert_delivery("delivered", 2);
+  m.alert_delivery("failed", 1);
+  m.alert_queue(3, 1);
+  const std::string text = m.render();
+  EXPECT_NE(text.find("feedwatch_alert_deliveries_total{outcome=\"delivered\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("feedwatch_alert_deliveries_total{outcome=\"failed\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("feedwatch_alert_deliveries_total{outcome=\"dead\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("feedwatch_alert_queue{status=\"pending\"} 3\n"), std::string::npos);
+  EXPECT_NE(text.find("feedwatch_alert_queue{status=\"dead\"} 1\n"), std::string::npos);
 }
 
 store::ArticleEvent sample_event(const std::string& kind) {
