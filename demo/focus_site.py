@@ -128,7 +128,7 @@ def make_receiver_handler(secret, out, lock):
                 event = {}
             terms = event.get("matched_terms") or []
             article = event.get("article") or {}
-            kinds = (event.get("change") or {}).get("kinds") or []
+            kinds = (event.get("edit") or {}).get("change_kinds") or []
             line = (f"webhook event={event.get('event')} rule={event.get('rule')} "
                     f"terms={','.join(terms)} kinds={','.join(kinds)} signature={verified} "
                     f"key={self.headers.get('Idempotency-Key', '')[:12]} title=\"{article.get('title', '')}\"")

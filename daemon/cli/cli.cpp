@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "daemon/backfill/backfill_command.hpp"
+#include "daemon/cli/alerts_command.hpp"
 #include "daemon/cli/diff_command.hpp"
 #include "daemon/cli/extract_command.hpp"
 #include "daemon/cli/history_command.hpp"
@@ -165,6 +166,23 @@ int cmd_reextract(const GlobalOptions& g, const std::string& site, const std::st
   return 0;
 }
 
+int cmd_alerts(const GlobalOptions& g, const CLI::App& alerts, const AlertsOptions& o) {
+  config::Config c = load_config(g);
+  Database d;
+  auto conn = open_migrated(c, d);
+  if (!conn) {
+    spdlog::error("{}", conn.error().message);
+    return 1;
+  }
+  auto text = run_alerts(alerts, o, *conn);
+  if (!text) {
+    std::cerr << "feedwatch " << text.error().message << "\n";
+    return 1;
+  }
+  std::cout << *text;
+  return 0;
+}
+
 int cmd_poll(const GlobalOptions& g, bool forever, const std::string& lease = {}) {
   config::Config c = load_config(g);
   sched::PollerOptions options;
@@ -268,7 +286,13 @@ int main(int argc, char** argv) {
   reextract_cmd->add_option("--site", reextract_site, "only pages of this host (subdomains included)");
   reextract_cmd->add_option("--since", reextract_since, "only versions fetched since this date (YYYY-MM-DD)");
 
-  for (auto* sub : {run, once, migrate, check, status, history, reextract_cmd, backfill}) {
+  AlertsOptions alerts_options;
+  auto* alerts = add_alerts_command(app, alerts_options);
+
+  std::vector<CLI::App*> with_config{run,     once,          migrate,  check, status,
+                                     history, reextract_cmd, backfill, alerts};
+  for (auto* sub : alerts->get_subcommands({})) with_config.push_back(sub);
+  for (auto* sub : with_config) {
     sub->add_option("-c,--config", g.config_path, "configuration file");
     sub->add_option("--log-level", g.log_level, "log level");
   }
@@ -296,6 +320,7 @@ int main(int argc, char** argv) {
       Database d = open_database(c);
       return backfill::command(c, d.conninfo, backfill_feed, backfill_pages);
     }
+    if (*alerts) return cmd_alerts(g, *alerts, alerts_options);
     if (*once) return cmd_poll(g, false);
     if (*run) return cmd_poll(g, true, lease);
   } catch (const config::ConfigError& e) {

@@ -46,6 +46,7 @@
 
 #include "daemon/config/checks.hpp"
 #include "parsers/extract/selector.hpp"
+#include "parsers/rules/rules.hpp"
 
 namespace fw::config {
 
@@ -65,13 +66,16 @@ constexpr std::array<std::string_view, 5> k_feed_keys{"name", "url", "interval",
                                                       "backfill"};
 constexpr std::array<std::string_view, 2> k_backfill_keys{"paged", "max_pages"};
 constexpr std::array<std::string_view, 4> k_site_keys{"host", "body", "remove", "robots"};
-constexpr std::array<std::string_view, 4> k_hook_keys{"name", "url", "secret_env", "format"};
-constexpr std::array<std::string_view, 8> k_rule_keys{"name", "events", "feeds", "categories",
-                                                      "any",  "all",    "none",  "hooks"};
+constexpr std::array<std::string_view, 8> k_hook_keys{"name",    "url",     "secret_env", "format",
+                                                      "command", "timeout", "digest",     "retry"};
+constexpr std::array<std::string_view, 3> k_retry_keys{"max_attempts", "initial", "max"};
+constexpr std::array<std::string_view, 11> k_rule_keys{
+    "name", "events", "feeds",   "categories",      "any",  "all",
+    "none", "regex",  "aliases", "on_terms_change", "hooks"};
 constexpr std::array<std::string_view, 1> k_listen_keys{"listen"};
 constexpr std::array<std::string_view, 5> k_log_levels{"trace", "debug", "info", "warn", "error"};
 constexpr std::array<std::string_view, 5> k_events{"new", "edited", "title_changed", "removed", "restored"};
-constexpr std::array<std::string_view, 2> k_hook_formats{"json", "slack"};
+constexpr std::array<std::string_view, 4> k_hook_formats{"json", "slack", "discord", "exec"};
 
 // Used when `recheck` is absent (an explicit `recheck: []` turns re-checks off).
 const std::vector<Seconds> k_default_recheck{Seconds{3600},      Seconds{6 * 3600},  Seconds{24 * 3600},
@@ -198,6 +202,8 @@ class Loader {
   void load_recheck(const Value& v, Config& config);
   void load_hooks(const Value& v, Config& config);
   void load_rules(const Value& v, Config& config);
+  void load_hook_delivery(const Value& item, const MapView& m, Hook& hook);
+  void load_rule_terms(const Value& item, const MapView& m, Rule& rule);
   std::optional<std::string> load_listen_section(const Value& v);
   void resolve(const std::vector<Reference>& refs, const std::vector<std::string>& names,
                const std::string& kind);
@@ -580,8 +586,6 @@ void Loader::load_hooks(const Value& v, Config& config) {
           hook.url = *s;
         }
       }
-    } else {
-      missing(item, "url");
     }
     if (const Value* f = m.find("secret_env")) {
       if (auto s = read_string(*f)) {
@@ -595,6 +599,7 @@ void Loader::load_hooks(const Value& v, Config& config) {
     if (const Value* f = m.find("format")) {
       if (auto s = read_choice(*f, k_hook_formats)) hook.format = *s;
     }
+    load_hook_delivery(item, m, hook);
     config.hooks.push_back(std::move(hook));
   }
 }
@@ -651,7 +656,125 @@ void Loader::load_rules(const Value& v, Config& config) {
     names("any", rule.any, nullptr);
     names("all", rule.all, nullptr);
     names("none", rule.none, nullptr);
+    load_rule_terms(item, m, rule);
     config.rules.push_back(std::move(rule));
+  }
+}
+
+// Delivery settings of a hook: where (url or command), how long, how often, how many tries.
+void Loader::load_hook_delivery(const Value& item, const MapView& m, Hook& hook) {
+  const bool exec = hook.format == "exec";
+  const Value* url = m.find("url");
+  const Value* command = m.find("command");
+  if (exec) {
+    if (url != nullptr) report(*url, "an exec hook runs `command`; it has no url");
+    if (command == nullptr) {
+      missing(item, "command");
+    } else if (auto list = read_string_list(*command)) {
+      if (list->empty()) {
+        report(*command, "must name the program to run, like [/usr/local/bin/on-alert, --flag]");
+      } else {
+        hook.command = std::move(*list);
+      }
+    }
+  } else {
+    if (url == nullptr && m.m_is_map) missing(item, "url");
+    if (command != nullptr) report(*command, "only exec hooks run a command (format: exec)");
+  }
+  if (const Value* f = m.find("timeout")) {
+    if (auto d = read_duration(*f, false)) {
+      if (*d > Seconds{600}) {
+        report(*f, "must be at most 10m");
+      } else {
+        hook.timeout = *d;
+      }
+    }
+  }
+  if (const Value* f = m.find("digest")) {
+    if (auto d = read_duration(*f, false)) hook.digest = *d;
+  }
+  if (const Value* f = m.find("retry")) {
+    const MapView r = open_map(*f, k_retry_keys);
+    if (const Value* g = r.find("max_attempts")) {
+      if (auto n = read_int(*g, 1, 1000)) hook.retry.max_attempts = static_cast<int>(*n);
+    }
+    if (const Value* g = r.find("initial")) {
+      if (auto d = read_duration(*g, false)) hook.retry.initial = *d;
+    }
+    if (const Value* g = r.find("max")) {
+      if (auto d = read_duration(*g, false)) hook.retry.max = *d;
+    }
+    if (hook.retry.max < hook.retry.initial) {
+      report(*f, "retry.max must not be shorter than retry.initial");
+    }
+  }
+}
+
+// regex, aliases and on_terms_change; then the whole rule is compiled the way the
+// daemon will, so every remaining mistake is reported here with its line.
+void Loader::load_rule_terms(const Value& item, const MapView& m, Rule& rule) {
+  bool ok = true;
+  if (const Value* f = m.find("regex")) {
+    if (!f->node.IsNull() && !f->node.IsSequence()) {
+      report(*f, "expected a list of RE2 patterns, got " + describe(f->node));
+      ok = false;
+    }
+    for (const Value& e : open_list(*f, "patterns")) {
+      if (auto s = read_nonempty_string(e)) {
+        if (const std::string error = rules::check_regex(*s); !error.empty()) {
+          report(e, "bad regular expression (RE2 syntax): " + error);
+          ok = false;
+        } else {
+          rule.regex.push_back(std::move(*s));
+        }
+      } else {
+        ok = false;
+      }
+    }
+  }
+  if (const Value* f = m.find("aliases")) {
+    if (!f->node.IsNull() && !f->node.IsMap()) {
+      report(*f, "expected a mapping of term: [other spellings], got " + describe(f->node));
+      ok = false;
+    } else if (f->node.IsMap()) {
+      std::vector<std::string> terms = rule.any;
+      terms.insert(terms.end(), rule.all.begin(), rule.all.end());
+      terms.insert(terms.end(), rule.none.begin(), rule.none.end());
+      for (auto it = f->node.begin(); it != f->node.end(); ++it) {
+        const int line = line_of(it->first, f->line);
+        if (!it->first.IsScalar()) {
+          report(line, f->path, "keys must be terms, got " + describe(it->first));
+          ok = false;
+          continue;
+        }
+        const std::string term = it->first.Scalar();
+        const Value list{it->second, line_of(it->second, line), f->path + "." + term};
+        if (std::find(terms.begin(), terms.end(), term) == terms.end()) {
+          report(line, list.path, "not a term of this rule: add it to any, all or none first");
+          ok = false;
+          continue;
+        }
+        if (auto spellings = read_string_list(list)) {
+          rule.aliases.emplace_back(term, std::move(*spellings));
+        } else {
+          ok = false;
+        }
+      }
+    }
+  }
+  if (const Value* f = m.find("on_terms_change")) {
+    if (auto b = read_bool(*f)) rule.on_terms_change = *b;
+  }
+  if (!ok) return;
+  rules::RuleSpec spec;
+  spec.name = rule.name;
+  spec.any = rule.any;
+  spec.all = rule.all;
+  spec.none = rule.none;
+  spec.regex = rule.regex;
+  for (const auto& [term, spellings] : rule.aliases) spec.aliases[term] = spellings;
+  if (auto compiled = rules::CompiledRule::compile(std::move(spec)); !compiled) {
+    report(item, compiled.error().message);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fw::config {
@@ -49,11 +50,21 @@ struct SiteRule {
   bool robots = true;               // obey the host's robots.txt for article pages
 };
 
+struct HookRetry {
+  int max_attempts = 12;  // then the delivery is marked dead
+  Seconds initial{30};    // the first retry's delay; doubled each time, with jitter
+  Seconds max{3600};      // the longest delay between two attempts
+};
+
 struct Hook {
   std::string name;
-  std::string url;
-  std::string secret_env;  // name of the environment variable holding the HMAC key
-  std::string format = "json";
+  std::string url;                   // json, slack, discord
+  std::string secret_env;            // name of the environment variable holding the HMAC key
+  std::string format = "json";       // json | slack | discord | exec
+  std::vector<std::string> command;  // exec: argv, the JSON on stdin
+  Seconds timeout{10};               // one attempt: the HTTP request or the command
+  std::optional<Seconds> digest;     // at most one request per window, batching events
+  HookRetry retry;
 };
 
 struct Rule {
@@ -64,6 +75,9 @@ struct Rule {
   std::vector<std::string> any;
   std::vector<std::string> all;
   std::vector<std::string> none;
+  std::vector<std::string> regex;  // RE2 patterns, alternatives to `any`
+  std::vector<std::pair<std::string, std::vector<std::string>>> aliases;  // term -> other spellings
+  bool on_terms_change = false;  // edits fire only when they add or remove a tracked term
   std::vector<std::string> hooks;
 };
 

@@ -475,9 +475,21 @@ struct Fetcher::Impl {
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
 
     curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers,
-                                "Accept: application/rss+xml, application/atom+xml, application/feed+json, "
-                                "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5");
+    if (request.post_body) {
+      if (request.timeout)
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout->count()));
+      curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+      // Deliveries are sparse: no connection is kept open to a receiver between them.
+      curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.post_body->size()));
+      curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, request.post_body->c_str());
+      headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+    } else {
+      headers = curl_slist_append(headers,
+                                  "Accept: application/rss+xml, application/atom+xml, application/feed+json, "
+                                  "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5");
+    }
+    for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
     // RFC 9110 §13.1: send the validators exactly as the server gave them.
     if (request.etag) headers = curl_slist_append(headers, ("If-None-Match: " + *request.etag).c_str());
     if (request.last_modified) {

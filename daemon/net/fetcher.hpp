@@ -56,6 +56,10 @@ struct Request {
   // Check the origin's robots.txt first (article pages; feed polls do not);
   // a disallowed URL fails with FetchErrorKind::robots_disallowed, uncontacted.
   bool obey_robots = false;
+  // Webhooks: a POST of this body instead of a GET; redirects are not followed.
+  std::optional<std::string> post_body{};
+  std::vector<std::string> headers{};                  // extra "Name: value" lines
+  std::optional<std::chrono::milliseconds> timeout{};  // instead of FetchOptions::timeout
 };
 
 struct Response {

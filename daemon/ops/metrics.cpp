@@ -36,6 +36,16 @@ void Metrics::store_failed() {
   m_store_failures.fetch_add(1, std::memory_order_relaxed);
 }
 
+void Metrics::alert_delivery(const std::string& outcome, int count) {
+  const std::size_t i = outcome == "delivered" ? 0 : outcome == "failed" ? 1 : 2;
+  m_alert_deliveries[i].fetch_add(static_cast<std::uint64_t>(count), std::memory_order_relaxed);
+}
+
+void Metrics::alert_queue(std::int64_t pending, std::int64_t dead) {
+  m_alert_pending.store(pending, std::memory_order_relaxed);
+  m_alert_dead.store(dead, std::memory_order_relaxed);
+}
+
 void Metrics::heartbeat() {
   m_heartbeat_ns.store(std::chrono::steady_clock::now().time_since_epoch().count(),
                        std::memory_order_relaxed);
@@ -103,6 +113,21 @@ std::string Metrics::render() const {
   out += "# HELP feedwatch_store_failures_total Poll results the database did not accept (retried later).\n";
   out += "# TYPE feedwatch_store_failures_total counter\n";
   out += fmt::format("feedwatch_store_failures_total {}\n", load(m_store_failures));
+  out += "# HELP feedwatch_alert_deliveries_total Alert delivery attempts by outcome (per delivery row).\n";
+  out += "# TYPE feedwatch_alert_deliveries_total counter\n";
+  static constexpr std::array<const char*, 3> k_alert_outcomes{"delivered", "failed", "dead"};
+  for (std::size_t i = 0; i < k_alert_outcomes.size(); ++i) {
+    out += fmt::format("feedwatch_alert_deliveries_total{{outcome=\"{}\"}} {}\n", k_alert_outcomes[i],
+                       load(m_alert_deliveries[i]));
+  }
+  out +=
+      "# HELP feedwatch_alert_queue Alert deliveries in the outbox, by status (pending: waiting to be "
+      "sent).\n";
+  out += "# TYPE feedwatch_alert_queue gauge\n";
+  out += fmt::format("feedwatch_alert_queue{{status=\"pending\"}} {}\n",
+                     m_alert_pending.load(std::memory_order_relaxed));
+  out += fmt::format("feedwatch_alert_queue{{status=\"dead\"}} {}\n",
+                     m_alert_dead.load(std::memory_order_relaxed));
   out += "# HELP feedwatch_loop_seconds_since_heartbeat Seconds since the event loop last ticked.\n";
   out += "# TYPE feedwatch_loop_seconds_since_heartbeat gauge\n";
   out += fmt::format("feedwatch_loop_seconds_since_heartbeat {}\n", since_heartbeat().count());

@@ -21,6 +21,10 @@ class Metrics {
   void page_checked(bool edited, bool removed, bool restored, bool page_ok, bool extracted);
   void poll_failed();
   void store_failed();
+  // Alert deliveries: `count` rows had an attempt ending `outcome` (delivered, failed, dead).
+  void alert_delivery(const std::string& outcome, int count);
+  // The outbox: rows waiting to be sent, and rows given up on.
+  void alert_queue(std::int64_t pending, std::int64_t dead);
   // The event loop calls this on every tick; /healthz fails when it stops.
   void heartbeat();
   std::chrono::seconds since_heartbeat() const;
@@ -46,6 +50,9 @@ class Metrics {
   std::atomic<std::uint64_t> m_extract_empty{0};
   std::atomic<std::uint64_t> m_poll_failures{0};
   std::atomic<std::uint64_t> m_store_failures{0};
+  std::array<std::atomic<std::uint64_t>, 3> m_alert_deliveries{};  // delivered, failed, dead
+  std::atomic<std::int64_t> m_alert_pending{0};
+  std::atomic<std::int64_t> m_alert_dead{0};
   std::atomic<std::int64_t> m_heartbeat_ns{std::chrono::steady_clock::now().time_since_epoch().count()};
 };
 

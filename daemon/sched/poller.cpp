@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "daemon/alerts/service.hpp"
 #include "daemon/backfill/worker.hpp"
 #include "daemon/db/migrate.hpp"
 #include "daemon/db/pg.hpp"
@@ -119,6 +120,8 @@ struct Poller::Impl {
         gate(config.http.per_host.max_concurrent, config.http.per_host.min_delay) {
     index_feeds();
     pages.configure(config);
+    alerts = std::make_unique<alerts::AlertService>(io, conn, metrics, config, owner);
+    store.set_event_sink(alerts->sink());  // deliveries commit with the versions that cause them
   }
 
   void index_feeds() {
@@ -279,7 +282,7 @@ struct Poller::Impl {
       dispatch();
       refill();
       if (in_flight == 0) flush_unchanged();
-      if (stopping && busy() == 0) io.stop();
+      if (stopping && busy() == 0 && alerts->idle()) io.stop();
     });
   }
 
@@ -298,7 +301,8 @@ struct Poller::Impl {
   }
 
   void page_finished() {
-    if (stopping && busy() == 0) io.stop();
+    if (!stopping) alerts->kick();  // a page change may have queued alerts
+    if (stopping && busy() == 0 && alerts->idle()) io.stop();
   }
 
   void handle(const store::FeedRow& feed, net::FetchResult result) {
@@ -389,6 +393,7 @@ struct Poller::Impl {
       check_pages(/*force=*/true);  // new pages are due now
       index_search();
     }
+    alerts->kick();
     notify_status(feed, "ok");
     log_move();
     spdlog::info(
@@ -535,6 +540,7 @@ struct Poller::Impl {
       fetcher.set_options(fetch_options(config));
       pages.configure(config);
       gate.configure(config.http.per_host.max_concurrent, config.http.per_host.min_delay);
+      alerts->reload(config);
       if (conn.ok()) {
         if (auto s = store.sync_feeds(config.feeds); !s) {
           spdlog::error("sync_feeds_failed error=\"{}\"", s.error().message);
@@ -580,7 +586,11 @@ struct Poller::Impl {
         [this](const store::FeedRow& feed) { release_lease(feed); });  // not started: free for others
     waiting.clear();
     pages.stop();
-    if (busy() == 0) {
+    // Alert deliveries in flight finish too; none is started from now on.
+    alerts->stop([this] {
+      if (busy() == 0) io.stop();
+    });
+    if (busy() == 0 && alerts->idle()) {
       io.stop();
       return;
     }
@@ -589,6 +599,7 @@ struct Poller::Impl {
       if (ec) return;
       spdlog::warn("drain_timeout in_flight={}: aborting", in_flight);
       fetcher.cancel_all();
+      alerts->cancel_all();
     });
   }
 
@@ -649,6 +660,7 @@ struct Poller::Impl {
   bool all_claimed = false;       // `once` has claimed its last feed
   bool more_due = false;          // the last claim was full: more feeds may be waiting
   PageChecker pages{PageChecker::Deps{io, fetcher, gate, store, metrics, owner, [this] { page_finished(); }}};
+  std::unique_ptr<alerts::AlertService> alerts;
 };
 
 Poller::Poller(config::Config config, PollerOptions options)
@@ -669,6 +681,7 @@ int Poller::once() {
     while (!s.pages.idle()) s.io.run_one();
     if (claimed == 0) break;
   }
+  if (s.conn.ok()) s.alerts->deliver_pending();
   spdlog::info("once_done feeds={}", s.feed_names.size());
   return 0;
 }
@@ -700,6 +713,7 @@ int Poller::run() {
   }
   sd_notify(0, "READY=1");
   s.schedule_tick(seconds(0));
+  s.alerts->start();
   s.io.run();
   s.backfill.reset();
   s.endpoint.reset();

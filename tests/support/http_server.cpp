@@ -33,6 +33,7 @@ struct HttpServer::Impl {
       r.method = std::string(request.method_string());
       r.target = std::string(request.target());
       r.received = std::chrono::steady_clock::now();
+      r.body = request.body();
       for (const auto& field : request) {
         std::string name(field.name_string());
         for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -81,8 +82,8 @@ struct HttpServer::Impl {
     Impl* owner;
   };
 
-  Impl(HttpHandler h, int threads) : handler(std::move(h)), acceptor(io) {
-    tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
+  Impl(HttpHandler h, int threads, std::uint16_t fixed_port = 0) : handler(std::move(h)), acceptor(io) {
+    tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), fixed_port);
     acceptor.open(ep.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(ep);
@@ -119,6 +120,8 @@ struct HttpServer::Impl {
 
 HttpServer::HttpServer(HttpHandler handler, int threads)
     : m_impl(std::make_unique<Impl>(std::move(handler), threads)) {}
+HttpServer::HttpServer(HttpHandler handler, std::uint16_t port)
+    : m_impl(std::make_unique<Impl>(std::move(handler), 1, port)) {}
 HttpServer::~HttpServer() = default;
 
 std::uint16_t HttpServer::port() const {

@@ -20,6 +20,7 @@ struct HttpRequest {
   std::string target;
   std::map<std::string, std::string> headers;  // names lower-cased
   std::chrono::steady_clock::time_point received;
+  std::string body;
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? std::string() : it->second;
@@ -39,6 +40,8 @@ class HttpServer {
  public:
   // `threads` > 1 runs handlers concurrently (for tests of client concurrency).
   explicit HttpServer(HttpHandler handler, int threads = 1);
+  // On a given port of 127.0.0.1 (a receiver that comes back where it was).
+  HttpServer(HttpHandler handler, std::uint16_t port);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
