@@ -8,6 +8,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "daemon/config/derived.hpp"
 #include "daemon/store/store.hpp"
 #include "parsers/archive/archive.hpp"
 #include "parsers/date/date.hpp"
@@ -161,8 +162,7 @@ struct Walk {
     std::vector<std::string> links = archive::article_links(resp.body, url, resp.content_type);
     if (links.empty()) return std::string("empty");
 
-    std::vector<extract::SiteRule> rules;
-    for (const auto& s : config.sites) rules.push_back(extract::SiteRule{s.host, s.body, s.remove});
+    const std::vector<extract::SiteRule> rules = config::extract_rules(config);
     std::vector<feed::Entry> entries;
     int known = 0;
     for (const std::string& link : links) {
@@ -333,22 +333,6 @@ Result<Report> run(db::Connection& conn, net::Fetcher& fetcher, boost::asio::io_
   walk.feed.fetch_articles =
       feed.fetch_articles;  // backfilled articles get their pages checked like polled ones
   return walk.go();
-}
-
-net::FetchOptions fetch_options(const config::Config& config) {
-  net::FetchOptions fo;
-  fo.user_agent = config.http.user_agent;
-  fo.timeout = config.http.timeout;
-  fo.connect_timeout = config.http.connect_timeout;
-  fo.max_body_bytes = config.http.max_body_bytes;
-  fo.max_redirects = config.http.max_redirects;
-  fo.allow_private_networks = config.http.allow_private_networks;
-  const char* loopback_only = std::getenv("FEEDWATCH_LOOPBACK_ONLY");
-  fo.loopback_only = loopback_only && std::string(loopback_only) == "1";
-  for (const auto& site : config.sites) {
-    if (!site.robots) fo.robots_ignored_hosts.push_back(site.host);
-  }
-  return fo;
 }
 
 std::string summary(const std::string& feed, const Report& r) {

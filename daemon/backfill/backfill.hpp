@@ -64,9 +64,6 @@ struct Report {
 Result<Report> run(db::Connection& conn, net::Fetcher& fetcher, boost::asio::io_context& io,
                    const config::Config& config, const config::FeedConfig& feed, const Options& options);
 
-// The fetcher settings of the config (http.*, sites[].robots).
-net::FetchOptions fetch_options(const config::Config& config);
-
 // One line for logs and the command: "backfill feed=... mode=paged pages=3 new=27 stop=known ...".
 std::string summary(const std::string& feed, const Report& report);
 

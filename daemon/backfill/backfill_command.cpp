@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "daemon/backfill/backfill.hpp"
+#include "daemon/config/derived.hpp"
 #include "daemon/db/migrate.hpp"
 #include "daemon/store/store.hpp"
 

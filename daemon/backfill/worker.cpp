@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "daemon/backfill/backfill.hpp"
+#include "daemon/config/derived.hpp"
 #include "daemon/db/pg.hpp"
 
 namespace fw::backfill {

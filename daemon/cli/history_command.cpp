@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "daemon/config/derived.hpp"
 #include "daemon/store/store.hpp"
 #include "parsers/diff/canonical.hpp"
 #include "parsers/diff/classify.hpp"
@@ -158,8 +159,7 @@ Result<std::string> render_history(db::Connection& conn, const std::string& ref,
 Result<ReextractReport> reextract(db::Connection& conn, const config::Config& config,
                                   const std::optional<std::string>& site,
                                   const std::optional<std::string>& since) {
-  std::vector<extract::SiteRule> rules;
-  for (const config::SiteRule& s : config.sites) rules.push_back(extract::SiteRule{s.host, s.body, s.remove});
+  const std::vector<extract::SiteRule> rules = config::extract_rules(config);
   ReextractReport report;
   db::Transaction tx(conn);
   if (!tx.begun()) return tx.begin_error();

@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <random>
 
+#include "daemon/config/derived.hpp"
 #include "daemon/log/log.hpp"
 
 namespace fw::sched {

@@ -16,6 +16,7 @@
 
 #include "daemon/alerts/service.hpp"
 #include "daemon/backfill/worker.hpp"
+#include "daemon/config/derived.hpp"
 #include "daemon/db/migrate.hpp"
 #include "daemon/db/pg.hpp"
 #include "daemon/log/log.hpp"
@@ -45,23 +46,6 @@ constexpr std::size_t k_unchanged_batch = 256;
 constexpr std::chrono::milliseconds k_unchanged_delay{500};
 constexpr seconds k_max_backoff{24 * 3600};
 constexpr seconds k_max_tick{30};
-
-net::FetchOptions fetch_options(const config::Config& config) {
-  const config::Http& http = config.http;
-  net::FetchOptions o;
-  o.user_agent = http.user_agent;
-  o.timeout = http.timeout;
-  o.connect_timeout = http.connect_timeout;
-  o.max_body_bytes = http.max_body_bytes;
-  o.max_redirects = http.max_redirects;
-  o.allow_private_networks = http.allow_private_networks;
-  const char* loopback_only = std::getenv("FEEDWATCH_LOOPBACK_ONLY");
-  o.loopback_only = loopback_only && std::string(loopback_only) == "1";
-  for (const auto& site : config.sites) {
-    if (!site.robots) o.robots_ignored_hosts.push_back(site.host);
-  }
-  return o;
-}
 
 std::string make_owner_id() {
   char host[256] = {};

@@ -17,7 +17,8 @@ std::string run_demo(int* exit_code) {
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
   std::string out;
   std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) out.append(buffer.data(), n);
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get()))
+    out.append(buffer.data(), n);
   int status = pclose(pipe.release());
   *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return out;
