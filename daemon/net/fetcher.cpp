@@ -144,8 +144,9 @@ struct Fetcher::Impl {
     Response response;
     Impl* owner = nullptr;
     bool too_large = false;
-    long last_status = 0;  // of the response whose headers are being read
-    std::string refused;   // why the SSRF guard refused a connection
+    long last_status = 0;        // of the response whose headers are being read
+    bool headers_ended = false;  // the blank line after the last response's headers arrived
+    std::string refused;         // why the SSRF guard refused a connection
     std::chrono::steady_clock::time_point started;
     char errbuf[CURL_ERROR_SIZE] = {};
   };
@@ -233,7 +234,12 @@ struct Fetcher::Impl {
   static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* userp) {
     auto* t = static_cast<Transfer*>(userp);
     std::string_view line(data, size * n);
+    if (line == "\r\n" || line == "\n") {
+      t->headers_ended = true;
+      return size * n;
+    }
     if (line.rfind("HTTP/", 0) == 0) {
+      t->headers_ended = false;
       // A new response begins (after a redirect or a 100 Continue): forget the old headers.
       std::size_t space = line.find(' ');
       long code =
@@ -369,7 +375,12 @@ struct Fetcher::Impl {
     auto elapsed =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t->started);
     FetchResult result;
-    if (code == CURLE_OK) {
+    if (code == CURLE_OK && !t->headers_ended) {
+      // libcurl accepts a connection closed inside the headers as a complete
+      // (empty) response; it is a broken one.
+      result =
+          FetchFailure{FetchErrorKind::network, "connection closed inside the response headers", elapsed};
+    } else if (code == CURLE_OK) {
       Response& r = t->response;
       curl_easy_getinfo(t->easy.get(), CURLINFO_RESPONSE_CODE, &r.status);
       char* url = nullptr;
