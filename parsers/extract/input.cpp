@@ -291,12 +291,36 @@ std::string resolve_url(std::string_view base, std::string_view ref) {
     t.fragment = r.fragment;
   }
   if (t.scheme != "http" && t.scheme != "https" && t.scheme != "mailto") return {};
+  // As browsers do: a host with spaces or control characters is no URL; in the
+  // rest they are percent-encoded, and so is a no-break space (which the
+  // reference's whitespace collapsing would turn into a space), so a result
+  // resolves to itself again.
+  for (const char c : t.authority) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return {};
+  }
+  if (t.authority.find("\xC2\xA0") != std::string::npos) return {};  // a no-break space
   std::string out = t.scheme + ":";
   if (t.has_authority) out += "//" + t.authority;
   if (t.has_authority && !t.path.empty() && t.path.front() != '/') out += '/';
-  out += t.path;
-  if (t.has_query) out += "?" + t.query;
-  if (t.has_fragment) out += "#" + t.fragment;
+  std::string rest = t.path;
+  if (t.has_query) rest += "?" + t.query;
+  if (t.has_fragment) rest += "#" + t.fragment;
+  for (std::size_t i = 0; i < rest.size(); ++i) {
+    const char c = rest[i];
+    const auto byte = static_cast<unsigned char>(c);
+    const bool nbsp = c == '\xC2' && i + 1 < rest.size() && rest[i + 1] == '\xA0';
+    if (nbsp) {
+      out += "%C2%A0";
+      ++i;
+    } else if (byte <= 0x20 || byte == 0x7f) {
+      static constexpr char k_hex[] = "0123456789ABCDEF";
+      out += '%';
+      out += k_hex[byte >> 4U];
+      out += k_hex[byte & 0xFU];
+    } else {
+      out += c;
+    }
+  }
   return out;
 }
 

@@ -541,20 +541,29 @@ TEST_P(Urls, Resolve) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rfc3986, Urls,
-    testing::Values(UrlCase{"Absolute", "https://a.com/b/c", "http://x.org/y", "http://x.org/y"},
-                    UrlCase{"Relative", "https://a.com/b/c", "d", "https://a.com/b/d"},
-                    UrlCase{"DotDot", "https://a.com/b/c/d", "../../e", "https://a.com/e"},
-                    UrlCase{"RootRelative", "https://a.com/b/c", "/x?q", "https://a.com/x?q"},
-                    UrlCase{"ProtocolRelative", "https://a.com/b", "//cdn.b.com/i.png",
-                            "https://cdn.b.com/i.png"},
-                    UrlCase{"QueryOnly", "https://a.com/b?x", "?y", "https://a.com/b?y"},
-                    UrlCase{"FragmentOnly", "https://a.com/b?x", "#top", "https://a.com/b?x#top"},
-                    UrlCase{"HostWithoutPath", "https://a.com", "p", "https://a.com/p"},
-                    UrlCase{"SpacesTrimmed", "https://a.com/", "  /x \n", "https://a.com/x"},
-                    UrlCase{"Mailto", "https://a.com/", "mailto:x@a.com", "mailto:x@a.com"},
-                    UrlCase{"JavascriptRefused", "https://a.com/", "JavaScript:alert(1)", ""},
-                    UrlCase{"DataRefused", "https://a.com/", "data:text/html,x", ""},
-                    UrlCase{"NoBaseRelativeRefused", "", "x/y", ""}),
+    testing::Values(
+        UrlCase{"Absolute", "https://a.com/b/c", "http://x.org/y", "http://x.org/y"},
+        UrlCase{"Relative", "https://a.com/b/c", "d", "https://a.com/b/d"},
+        UrlCase{"DotDot", "https://a.com/b/c/d", "../../e", "https://a.com/e"},
+        UrlCase{"RootRelative", "https://a.com/b/c", "/x?q", "https://a.com/x?q"},
+        UrlCase{"ProtocolRelative", "https://a.com/b", "//cdn.b.com/i.png", "https://cdn.b.com/i.png"},
+        UrlCase{"QueryOnly", "https://a.com/b?x", "?y", "https://a.com/b?y"},
+        UrlCase{"FragmentOnly", "https://a.com/b?x", "#top", "https://a.com/b?x#top"},
+        UrlCase{"HostWithoutPath", "https://a.com", "p", "https://a.com/p"},
+        UrlCase{"SpacesTrimmed", "https://a.com/", "  /x \n", "https://a.com/x"},
+        UrlCase{"Mailto", "https://a.com/", "mailto:x@a.com", "mailto:x@a.com"},
+        UrlCase{"JavascriptRefused", "https://a.com/", "JavaScript:alert(1)", ""},
+        UrlCase{"DataRefused", "https://a.com/", "data:text/html,x", ""},
+        UrlCase{"NoBaseRelativeRefused", "", "x/y", ""},
+        // Found by fuzz/url_fuzz: control characters were copied into the result, and a
+        // second resolution (which collapses spaces) gave another URL.
+        UrlCase{"ControlCharactersInThePathAreEncoded", "https://a.com/", std::string_view("x\x01y\0z w", 7),
+                "https://a.com/x%01y%00z%20w"},
+        UrlCase{"ControlCharacterInTheHostRefused", "https://a\x0c.com/", "x", ""},
+        UrlCase{"NoBreakSpaceInTheReferenceIsASpace", "https://a.com/", "x\xC2\xA0y", "https://a.com/x%20y"},
+        UrlCase{"NoBreakSpaceInTheBasePathIsEncoded", "https://a.com/x\xC2\xA0y", "#f",
+                "https://a.com/x%C2%A0y#f"},
+        UrlCase{"NoBreakSpaceInTheHostRefused", "https://a\xC2\xA0b.com/", "x", ""}),
     [](const testing::TestParamInfo<UrlCase>& param) { return std::string(param.param.name); });
 
 }  // namespace
