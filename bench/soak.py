@@ -193,7 +193,12 @@ def main():
 
     feeds = Feeds(args.feeds, seed)
     timeout_s = 5
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(feeds, timeout_s))
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+                super().handle_error(request, client_address)
+
+    server = Server(("127.0.0.1", 0), make_handler(feeds, timeout_s))
     server.daemon_threads = True
     port = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
