@@ -563,7 +563,10 @@ INSTANTIATE_TEST_SUITE_P(
         UrlCase{"NoBreakSpaceInTheReferenceIsASpace", "https://a.com/", "x\xC2\xA0y", "https://a.com/x%20y"},
         UrlCase{"NoBreakSpaceInTheBasePathIsEncoded", "https://a.com/x\xC2\xA0y", "#f",
                 "https://a.com/x%C2%A0y#f"},
-        UrlCase{"NoBreakSpaceInTheHostRefused", "https://a\xC2\xA0b.com/", "x", ""}),
+        UrlCase{"NoBreakSpaceInTheHostRefused",
+                "https://a\xC2\xA0"
+                "b.com/",
+                "x", ""}),
     [](const testing::TestParamInfo<UrlCase>& param) { return std::string(param.param.name); });
 
 }  // namespace
