@@ -201,6 +201,37 @@ struct Side {
   bool has_break(std::size_t first, std::size_t last) const { return paragraph[last] != paragraph[first]; }
 };
 
+// The length of the common prefix of a and b, compared eight bytes a step.
+std::size_t common_prefix(std::string_view a, std::string_view b) {
+  std::size_t n = std::min(a.size(), b.size());
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x = 0;
+    std::uint64_t y = 0;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y) break;
+  }
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+// The length of the common suffix of a and b, at most `limit`, eight bytes a step.
+std::size_t common_suffix(std::string_view a, std::string_view b, std::size_t limit) {
+  const char* ea = a.data() + a.size();
+  const char* eb = b.data() + b.size();
+  std::size_t i = 0;
+  for (; i + 8 <= limit; i += 8) {
+    std::uint64_t x = 0;
+    std::uint64_t y = 0;
+    std::memcpy(&x, ea - i - 8, 8);
+    std::memcpy(&y, eb - i - 8, 8);
+    if (x != y) break;
+  }
+  while (i < limit && ea[-1 - static_cast<std::ptrdiff_t>(i)] == eb[-1 - static_cast<std::ptrdiff_t>(i)]) ++i;
+  return i;
+}
+
 // Paragraphs first..last of a run text (spans from paragraph_spans()), trimmed.
 std::string context(std::string_view text, const std::vector<std::pair<std::size_t, std::size_t>>& spans,
                     std::size_t first, std::size_t last) {
@@ -425,14 +456,9 @@ void diff_run(Workspace& work, std::string_view old_text, std::string_view new_t
   std::size_t old_end = old_text.size();
   std::size_t new_end = new_text.size();
   if (!whole) {
-    std::size_t prefix = static_cast<std::size_t>(
-        std::mismatch(old_text.begin(), old_text.end(), new_text.begin(), new_text.end()).first -
-        old_text.begin());
-    std::size_t suffix = 0;
+    std::size_t prefix = common_prefix(old_text, new_text);
     std::size_t max_suffix = std::min(old_text.size(), new_text.size()) - prefix;
-    while (suffix < max_suffix &&
-           old_text[old_text.size() - 1 - suffix] == new_text[new_text.size() - 1 - suffix])
-      ++suffix;
+    std::size_t suffix = common_suffix(old_text.substr(prefix), new_text.substr(prefix), max_suffix);
     cut = sentence_start_before(old_text, prefix);
     old_end = sentence_start_after(old_text, old_text.size() - suffix);
     new_end = old_end + new_text.size() - old_text.size();  // the same distance from the end
