@@ -388,11 +388,15 @@ struct Poller::Impl {
 
   // Full-text vectors of the versions just stored (and any backlog), a bounded
   // amount per call: see daemon/store/search_index.hpp.
-  void index_search() {
-    if (auto n = store::index_search_backlog(conn); !n) {
+  // `until_empty`: no time budget (`once`).
+  void index_search(bool until_empty = false) {
+    store::SearchIndexLimits limits;
+    if (until_empty) limits.budget = {};
+    if (auto n = store::index_search_backlog(conn, limits); !n) {
       spdlog::warn("search_index_failed error=\"{}\"", n.error().message);
-    } else if (*n > 0) {
-      spdlog::debug("search_indexed versions={}", *n);
+    } else {
+      search_backlog = n->more;
+      if (n->indexed > 0) spdlog::debug("search_indexed versions={} more={}", n->indexed, n->more);
     }
   }
 
@@ -480,8 +484,11 @@ struct Poller::Impl {
       poll_due(false);
       seconds next = k_max_tick;
       if (conn.ok()) {
+        // Versions stored by page checks, or left by a poll's bounded run.
+        index_search();
         auto due = store.seconds_until_next_due(feed_names);
         if (due && *due) next = std::clamp(seconds(**due), seconds(1), k_max_tick);
+        if (search_backlog) next = seconds(1);
       } else {
         next = seconds(5);
       }
@@ -642,6 +649,7 @@ struct Poller::Impl {
   bool once_mode = false;         // `once`: claims walk every feed by id, from claim_cursor
   std::int64_t claim_cursor = 0;  // the highest feed id claimed by `once` or the current sweep
   bool all_claimed = false;       // `once` has claimed its last feed
+  bool search_backlog = false;    // the last indexing run stopped with versions left
   bool more_due = false;          // the last claim was full: more feeds may be waiting
   PageChecker pages{PageChecker::Deps{io, fetcher, gate, store, metrics, owner, [this] { page_finished(); }}};
   std::unique_ptr<alerts::AlertService> alerts;
@@ -665,7 +673,10 @@ int Poller::once() {
     while (!s.pages.idle()) s.io.run_one();
     if (claimed == 0) break;
   }
-  if (s.conn.ok()) s.alerts->deliver_pending();
+  if (s.conn.ok()) {
+    s.index_search(/*until_empty=*/true);  // everything stored is searchable when `once` returns
+    s.alerts->deliver_pending();
+  }
   spdlog::info("once_done feeds={}", s.feed_names.size());
   return 0;
 }

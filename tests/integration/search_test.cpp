@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "daemon/db/migrate.hpp"
+#include "daemon/store/search_index.hpp"
 #include "tests/support/support.hpp"
 
 namespace fw::test {
@@ -121,6 +122,30 @@ INSTANTIATE_TEST_SUITE_P(Paths, RankedSearch, ::testing::Values(Path::rum, Path:
                          [](const ::testing::TestParamInfo<Path>& p) {
                            return std::string(p.param == Path::rum ? "Rum" : "Gin");
                          });
+
+// The daemon's indexer: batches until nothing is left, or stops once its time
+// budget is spent and says that versions may be waiting.
+TEST(SearchIndexer, DrainsTheBacklogOrStopsAtItsBudget) {
+  TempDatabase db;
+  db::Connection conn = db.connect();
+  ASSERT_TRUE(db::migrate(conn));
+  ASSERT_TRUE(conn.exec_script(R"sql(
+    INSERT INTO articles (id, article_key, url, title) VALUES (1, 'k1', 'https://news.example/1', 'Huawei');
+    INSERT INTO article_versions (article_id, version, source, title, body_text, text_sha256)
+      SELECT 1, v, 'page', 'Huawei', 'Version ' || v || ' of the Huawei story.', 'h' || v FROM generate_series(1, 7) v;
+  )sql"))
+      << conn.last_error().message;
+  store::SearchIndexLimits one_batch{.batch = 3, .budget = std::chrono::nanoseconds(1)};
+  auto first = store::index_search_backlog(conn, one_batch);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->indexed, 3);  // one statement, then the budget was spent
+  EXPECT_TRUE(first->more);
+  auto rest = store::index_search_backlog(conn, {.batch = 3, .budget = {}});
+  ASSERT_TRUE(rest) << rest.error().message;
+  EXPECT_EQ(rest->indexed, 4);
+  EXPECT_FALSE(rest->more);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM article_versions WHERE search @@ 'huawei'::tsquery"), "7");
+}
 
 // The edit log carries the article's URL and title itself (a trigger fills
 // them), so "edits in the last 7 days" never looks up articles.
