@@ -29,6 +29,7 @@
 #include "daemon/store/poll_batch.hpp"
 #include "daemon/store/search_index.hpp"
 #include "daemon/store/store.hpp"
+#include "daemon/web/server.hpp"
 #include "parsers/date/date.hpp"
 
 namespace fw::sched {
@@ -519,6 +520,8 @@ struct Poller::Impl {
       if (next.metrics_listen != config.metrics_listen) {
         spdlog::warn("reload: metrics.listen changes take effect at the next restart");
       }
+      if (next.web_listen != config.web_listen)
+        spdlog::warn("reload: web changes take effect at the next restart");
       config = std::move(next);
       index_feeds();
       fetcher.set_options(fetch_options(config));
@@ -630,6 +633,7 @@ struct Poller::Impl {
   std::optional<HostGate::Clock::time_point> gate_wake;  // when gate_timer fires, if armed
   ops::Metrics metrics;
   std::unique_ptr<ops::Endpoint> endpoint;
+  std::unique_ptr<web::Server> web;            // web.listen: the analyst view, on its own thread
   std::unique_ptr<backfill::Worker> backfill;  // feeds[].backfill.paged, on its own thread
   std::vector<std::string> feed_names;
   std::unordered_map<std::string, std::size_t> feed_index;  // name -> config.feeds index
@@ -690,6 +694,10 @@ int Poller::run() {
         ops::EndpointOptions{*s.config.metrics_listen, s.options.conninfo, s.stuck_after}, s.metrics);
     spdlog::info("metrics_listening address={}", *s.config.metrics_listen);
   }
+  if (s.config.web_listen) {
+    s.web = std::make_unique<web::Server>(web::options_from_config(s.config, s.options.conninfo));
+    spdlog::info("web_listening address={}", *s.config.web_listen);
+  }
   // Without the database nothing can be scheduled: keep trying, the server may be starting.
   if (s.ensure_database()) {
     spdlog::info("running feeds={} owner={}", s.feed_names.size(), s.owner);
@@ -700,6 +708,7 @@ int Poller::run() {
   s.alerts->start();
   s.io.run();
   s.backfill.reset();
+  s.web.reset();
   s.endpoint.reset();
   spdlog::info("stopped");
   return 0;
