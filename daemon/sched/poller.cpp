@@ -287,6 +287,9 @@ struct Poller::Impl {
 
   void page_finished() {
     if (!stopping) alerts->kick();  // a page change may have queued alerts
+    // A page check may have stored a version: make it searchable now, not at the
+    // next feed poll that brings something new (cheap when nothing is pending).
+    if (!stopping && conn.ok()) index_search();
     if (stopping && busy() == 0 && alerts->idle()) io.stop();
   }
 
