@@ -872,6 +872,7 @@ tr.failing td { background: #fff4f4; }
 .error { color: var(--del-fg); }
 .empty, .hint, .count { color: var(--muted); }
 nav.pager { margin: 1rem 0; }
+form.pick { margin: .8rem 0; }
 )css";
 
 }  // namespace
