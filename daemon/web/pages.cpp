@@ -773,7 +773,7 @@ Response search_page(db::Connection& conn, const Target& t, std::string* db_erro
 Response sources_page(db::Connection& conn, std::string* db_error) {
   auto r = conn.exec(fmt::format(
       "SELECT name, url, {}, {}, {}, last_status, error_count, last_error, {}, "
-      "       pages_7d, pages_with_text_7d, fetches_24h, failed_24h "
+      "       pages_sampled, pages_with_text, fetches_24h, failed_24h "
       "FROM feed_health ORDER BY name LIMIT 10000",
       iso("last_polled_at"), iso("last_success_at"), iso("last_new_article_at"), iso("next_poll_at")));
   if (!r) {
@@ -784,7 +784,8 @@ Response sources_page(db::Connection& conn, std::string* db_error) {
   std::string body =
       "<h1>Sources</h1><table class=\"sources\"><thead><tr><th>feed</th><th>state</th>"
       "<th>last poll</th><th>last success</th><th>last new article</th><th>next poll</th>"
-      "<th>fetches 24 h (failed)</th><th>extraction 7 d</th></tr></thead><tbody>";
+      "<th>fetches 24 h (failed)</th><th title=\"of the feed's pages among the 1,000 stored "
+      "last\">extraction</th></tr></thead><tbody>";
   for (int i = 0; i < r->size(); ++i) {
     const std::int64_t errors = r->get_int(i, 6);
     const std::int64_t pages = r->get_int(i, 9);
@@ -807,7 +808,7 @@ Response sources_page(db::Connection& conn, std::string* db_error) {
     }
     body += fmt::format("<td>{} ({})</td><td>", r->get(i, 11), r->get(i, 12));
     if (pages > 0) {
-      body += fmt::format("{:.0f}% of {} pages",
+      body += fmt::format("{:.0f}% of {} recent pages",
                           100.0 * static_cast<double>(with_text) / static_cast<double>(pages), pages);
     } else {
       body += "no pages";
