@@ -134,7 +134,9 @@ class WebTest : public ::testing::Test {
                         "rules:\n  - name: china-tech\n    events: [new, edited]\n    any: [DeepSeek]\n    "
                         "hooks: [analysts]\n"
                         "web:\n  listen: 127.0.0.1:" +
-                        std::to_string(port) + "\n  token_env: FEEDWATCH_WEB_TOKEN\n");
+                        std::to_string(port) +
+                        "\n  token_env: FEEDWATCH_WEB_TOKEN\n  user_env: FEEDWATCH_WEB_USER\n"
+                        "  password_env: FEEDWATCH_WEB_PASSWORD\n");
       ProcessResult first = run_feedwatch({"once", "--config", config_path});
       EXPECT_EQ(first.exit_code, 0) << first.err;
       {
@@ -145,9 +147,11 @@ class WebTest : public ::testing::Test {
       ProcessResult second = run_feedwatch({"once", "--config", config_path});
       EXPECT_EQ(second.exit_code, 0) << second.err;
       article_id = db.scalar("SELECT id FROM articles");
-      daemon = std::make_unique<Child>(std::vector<std::string>{"run", "--config", config_path},
-                                       std::vector<std::string>{std::string("FEEDWATCH_WEB_TOKEN=") + k_token,
-                                                                "FEEDWATCH_LOOPBACK_ONLY=1"});
+      daemon = std::make_unique<Child>(
+          std::vector<std::string>{"run", "--config", config_path},
+          std::vector<std::string>{std::string("FEEDWATCH_WEB_TOKEN=") + k_token,
+                                   "FEEDWATCH_WEB_USER=analyst", "FEEDWATCH_WEB_PASSWORD=pa:ss word",
+                                   "FEEDWATCH_LOOPBACK_ONLY=1"});
       const bool up = eventually([this] { return get(port, "/style.css", "").status != 0; }, 20);
       EXPECT_TRUE(up) << daemon->err();
     }
@@ -283,10 +287,10 @@ TEST_F(WebTest, EveryAnswerCarriesTheSecurityHeaders) {
   }
 }
 
-TEST_F(WebTest, RefusesRequestsWithoutTheToken) {
+TEST_F(WebTest, RefusesRequestsWithoutTheTokenOrPassword) {
   const Answer none = get(s->port, "/", "");
   EXPECT_EQ(none.status, 401);
-  EXPECT_TRUE(contains(none.header("www-authenticate"), "Bearer")) << none.header("www-authenticate");
+  EXPECT_TRUE(contains(none.header("www-authenticate"), "Basic realm=")) << none.header("www-authenticate");
   EXPECT_FALSE(contains(none.body, "DeepSeek"));
   EXPECT_EQ(get(s->port, "/", "Authorization: Bearer wrong\r\n").status, 401);
   EXPECT_EQ(get(s->port, "/edits.atom", "").status, 401);
@@ -294,8 +298,33 @@ TEST_F(WebTest, RefusesRequestsWithoutTheToken) {
       get(s->port, "/article/" + s->article_id + "/v1.txt", "Authorization: Basic dXNlcjpwYXNz\r\n").status,
       401);
   EXPECT_EQ(page("/sources").status, 200);
-  // The token is never logged.
+  // Basic authentication: "analyst:pa:ss word" (the password may hold a colon).
+  EXPECT_EQ(get(s->port, "/sources", "Authorization: Basic YW5hbHlzdDpwYTpzcyB3b3Jk\r\n").status, 200);
+  EXPECT_EQ(get(s->port, "/sources", "Authorization: Basic YW5hbHlzdDp3cm9uZw==\r\n").status,
+            401);  // analyst:wrong
+  EXPECT_EQ(get(s->port, "/sources", "Authorization: Basic !!!!\r\n").status, 401);
+  // The secrets are never logged.
   EXPECT_FALSE(contains(s->daemon->err(), k_token));
+  EXPECT_FALSE(contains(s->daemon->err(), "pa:ss word"));
+}
+
+TEST_F(WebTest, DatabaseSessionIsReadOnlyAnalyst) {
+  ASSERT_EQ(page("/").status, 200);
+  EXPECT_TRUE(contains(s->daemon->err(), "web_database role=feedwatch_analyst read_only=true"))
+      << s->daemon->err();
+}
+
+TEST_F(WebTest, DaemonRefusesToStartWithoutTheNamedSecret) {
+  TempDir dir;
+  const std::string config = dir.write(
+      "feedwatch.yaml", "database:\n  url: \"" + s->db.conninfo() + "\"\nstate_dir: \"" + dir.path() +
+                            "\"\nweb:\n  listen: 127.0.0.1:" + std::to_string(free_port()) +
+                            "\n  token_env: FEEDWATCH_WEB_TOKEN_UNSET_IN_TEST\n");
+  Child daemon({"run", "--config", config}, {"FEEDWATCH_LOOPBACK_ONLY=1"});
+  const std::optional<int> code = daemon.wait_for(20);
+  ASSERT_TRUE(code.has_value()) << "still running";
+  EXPECT_EQ(*code, 1);
+  EXPECT_TRUE(contains(daemon.err(), "FEEDWATCH_WEB_TOKEN_UNSET_IN_TEST is not set")) << daemon.err();
 }
 
 TEST_F(WebTest, SourcesPageShowsTheFeed) {
