@@ -5,6 +5,12 @@
 -- downloads) and each feed's health. Views only, granted to feedwatch_analyst,
 -- so the web view can run with that role and read nothing else.
 
+-- The edits page filters by kind (kinds @> ARRAY[kind]) and by the stealth
+-- flag; rare kinds (removed, correction_notice) and stealth edits would
+-- otherwise be found by reading every change in time order.
+CREATE INDEX article_changes_kinds ON article_changes USING gin (kinds);
+CREATE INDEX article_changes_stealth ON article_changes (detected_at) WHERE stealth;
+
 -- The feeds an article appeared in, by name.
 CREATE VIEW article_feed_names AS
 SELECT af.article_id, f.name AS feed, af.first_seen_at
