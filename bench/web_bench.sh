@@ -99,6 +99,8 @@ until=$(date -u +%F)
 pages=(
   "/"
   "/?kind=title_changed"
+  "/?kind=removed"
+  "/?kind=stealth"
   "/?feed=bench-07"
   "/?rule=china-tech"
   "/?since=$since&until=$until"

@@ -697,14 +697,15 @@ int Poller::run() {
         ops::EndpointOptions{*s.config.metrics_listen, s.options.conninfo, s.stuck_after}, s.metrics);
     spdlog::info("metrics_listening address={}", *s.config.metrics_listen);
   }
-  if (s.config.web_listen) {
-    s.web = std::make_unique<web::Server>(web::options_from_config(s.config, s.options.conninfo));
-    spdlog::info("web_listening address={}", *s.config.web_listen);
-  }
   // Without the database nothing can be scheduled: keep trying, the server may be starting.
   if (s.ensure_database()) {
     spdlog::info("running feeds={} owner={}", s.feed_names.size(), s.owner);
     s.backfill = std::make_unique<backfill::Worker>(s.config, s.options.conninfo);
+  }
+  // After the migrations, so the view's session finds its views and role.
+  if (s.config.web_listen) {
+    s.web = std::make_unique<web::Server>(web::options_from_config(s.config, s.options.conninfo));
+    spdlog::info("web_listening address={}", *s.config.web_listen);
   }
   sd_notify(0, "READY=1");
   s.schedule_tick(seconds(0));
