@@ -44,11 +44,19 @@ while len(words) < 30000:
 for k, w in enumerate(words, 1):
     print(f"{k}\t{w}")
 PY
-"${psql_db[@]}" -c "DROP INDEX article_versions_search"   # bulk load first, index after
+# Bulk load first, index after, with the access method the migrations chose
+# (RUM when the rum extension is installed, else GIN).
+am=$("${psql_db[@]}" -At -c "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname = 'article_versions_search'")
+"${psql_db[@]}" -c "DROP INDEX article_versions_search"
 t "${psql_db[@]}" -v articles="$articles" -v pool=40000 -f bench/search_gen.sql
-echo "== building the search index"
-t "${psql_db[@]}" -c "SET maintenance_work_mem = '1GB'" -c "CREATE INDEX article_versions_search ON article_versions
-  USING gin (search) WITH (fastupdate = on, gin_pending_list_limit = 8192)"
+echo "== building the search index ($am)"
+if [[ "$am" == rum ]]; then
+  t "${psql_db[@]}" -c "SET maintenance_work_mem = '1GB'" -c "CREATE INDEX article_versions_search ON article_versions
+    USING rum (search rum_tsvector_ops)"
+else
+  t "${psql_db[@]}" -c "SET maintenance_work_mem = '1GB'" -c "CREATE INDEX article_versions_search ON article_versions
+    USING gin (search) WITH (fastupdate = on, gin_pending_list_limit = 8192)"
+fi
 t "${psql_db[@]}" -c "VACUUM ANALYZE"
 "${psql_db[@]}" -c "SELECT count(*) AS articles, (SELECT count(*) FROM article_versions) AS versions,
   (SELECT count(*) FROM article_changes) AS changes, pg_size_pretty(pg_database_size(current_database())) AS size FROM articles"
