@@ -725,15 +725,16 @@ Response search_page(db::Connection& conn, const Target& t, std::string* db_erro
   const std::string options = fmt::format("MaxFragments=2, MaxWords=30, MinWords=12, StartSel={}, StopSel={}",
                                           k_mark_open, k_mark_close);
   auto r = conn.exec(
-      fmt::format("WITH r AS (SELECT * FROM search_articles($1, $2) "
-                  "           ORDER BY rank DESC, fetched_at DESC, version_id DESC OFFSET $3) "
-                  "SELECT r.article_id, r.version, r.url, r.title, {}, r.is_current, "
-                  "       ts_headline('english', s.body_text, websearch_to_tsquery('english', $1), $4), "
-                  "       (SELECT max(l.version) FROM article_version_list l "
-                  "        WHERE l.article_id = r.article_id) "
-                  "FROM r JOIN article_search s ON s.version_id = r.version_id "
-                  "ORDER BY r.rank DESC, r.fetched_at DESC, r.version_id DESC",
-                  iso("r.fetched_at")),
+      fmt::format(
+          "WITH r AS (SELECT * FROM search_articles($1, $2) "
+          "           ORDER BY rank DESC, fetched_at DESC, version_id DESC OFFSET $3) "
+          "SELECT r.article_id, r.version, r.url, r.title, {}, r.is_current, "
+          "       ts_headline('english', left(s.body_text, 30000), websearch_to_tsquery('english', $1), $4), "
+          "       (SELECT max(l.version) FROM article_version_list l "
+          "        WHERE l.article_id = r.article_id) "
+          "FROM r JOIN article_search s ON s.version_id = r.version_id "
+          "ORDER BY r.rank DESC, r.fetched_at DESC, r.version_id DESC",
+          iso("r.fetched_at")),
       {q, std::to_string(offset + k_search_per_page + 1), std::to_string(offset), options});
   if (!r) {
     *db_error = r.error().message;
