@@ -41,7 +41,7 @@ CHROMIUM_FLAGS = [
     # (loopback itself bypasses proxies).
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     "--proxy-server=http://127.0.0.1:9", "--no-default-browser-check", "--disable-default-apps",
-    "--disable-extensions", "--disable-domain-reliability", "--disable-client-side-phishing-detection",
+    "--disable-extensions", "--disable-dev-shm-usage", "--disable-domain-reliability", "--disable-client-side-phishing-detection",
     "--disable-breakpad", "--no-pings", "--metrics-recording-only", "--mute-audio", "--hide-scrollbars",
     "--window-size=1280,900", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
 ]
