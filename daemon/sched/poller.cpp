@@ -523,8 +523,10 @@ struct Poller::Impl {
       if (next.metrics_listen != config.metrics_listen) {
         spdlog::warn("reload: metrics.listen changes take effect at the next restart");
       }
-      if (next.web_listen != config.web_listen)
+      if (next.web_listen != config.web_listen || next.web_token_env != config.web_token_env ||
+          next.web_user_env != config.web_user_env || next.web_password_env != config.web_password_env) {
         spdlog::warn("reload: web changes take effect at the next restart");
+      }
       config = std::move(next);
       index_feeds();
       fetcher.set_options(fetch_options(config));
