@@ -29,6 +29,7 @@
 #include "daemon/store/poll_batch.hpp"
 #include "daemon/store/search_index.hpp"
 #include "daemon/store/store.hpp"
+#include "daemon/web/server.hpp"
 #include "parsers/date/date.hpp"
 
 namespace fw::sched {
@@ -286,6 +287,9 @@ struct Poller::Impl {
 
   void page_finished() {
     if (!stopping) alerts->kick();  // a page change may have queued alerts
+    // A page check may have stored a version: make it searchable now, not at the
+    // next feed poll that brings something new (cheap when nothing is pending).
+    if (!stopping && conn.ok()) index_search();
     if (stopping && busy() == 0 && alerts->idle()) io.stop();
   }
 
@@ -526,6 +530,10 @@ struct Poller::Impl {
       if (next.metrics_listen != config.metrics_listen) {
         spdlog::warn("reload: metrics.listen changes take effect at the next restart");
       }
+      if (next.web_listen != config.web_listen || next.web_token_env != config.web_token_env ||
+          next.web_user_env != config.web_user_env || next.web_password_env != config.web_password_env) {
+        spdlog::warn("reload: web changes take effect at the next restart");
+      }
       config = std::move(next);
       index_feeds();
       fetcher.set_options(fetch_options(config));
@@ -637,6 +645,7 @@ struct Poller::Impl {
   std::optional<HostGate::Clock::time_point> gate_wake;  // when gate_timer fires, if armed
   ops::Metrics metrics;
   std::unique_ptr<ops::Endpoint> endpoint;
+  std::unique_ptr<web::Server> web;            // web.listen: the analyst view, on its own thread
   std::unique_ptr<backfill::Worker> backfill;  // feeds[].backfill.paged, on its own thread
   std::vector<std::string> feed_names;
   std::unordered_map<std::string, std::size_t> feed_index;  // name -> config.feeds index
@@ -706,11 +715,17 @@ int Poller::run() {
     spdlog::info("running feeds={} owner={}", s.feed_names.size(), s.owner);
     s.backfill = std::make_unique<backfill::Worker>(s.config, s.options.conninfo);
   }
+  // After the migrations, so the view's session finds its views and role.
+  if (s.config.web_listen) {
+    s.web = std::make_unique<web::Server>(web::options_from_config(s.config, s.options.conninfo));
+    spdlog::info("web_listening address={}", *s.config.web_listen);
+  }
   sd_notify(0, "READY=1");
   s.schedule_tick(seconds(0));
   s.alerts->start();
   s.io.run();
   s.backfill.reset();
+  s.web.reset();
   s.endpoint.reset();
   spdlog::info("stopped");
   return 0;
