@@ -6,10 +6,23 @@
 -- so the web view can run with that role and read nothing else.
 
 -- The edits page filters by kind (kinds @> ARRAY[kind]) and by the stealth
--- flag; rare kinds (removed, correction_notice) and stealth edits would
--- otherwise be found by reading every change in time order.
-CREATE INDEX article_changes_kinds ON article_changes USING gin (kinds);
+-- flag, newest first, 50 at a time. A rare kind (removed, correction_notice)
+-- would otherwise be found by reading every change in time order (100 ms for
+-- none among 100,000 changes), and a GIN index on kinds does not help: with
+-- the LIMIT the planner still prefers the time-ordered scan. One small partial
+-- index per rare kind and for stealth edits, in time order, serves both the
+-- filter and the order; the common kinds (minor, substantive) are found fast
+-- by the time-ordered scan itself.
 CREATE INDEX article_changes_stealth ON article_changes (detected_at) WHERE stealth;
+CREATE INDEX article_changes_title_changed ON article_changes (detected_at) WHERE kinds @> '{title_changed}';
+CREATE INDEX article_changes_paragraphs_added ON article_changes (detected_at)
+    WHERE kinds @> '{paragraphs_added}';
+CREATE INDEX article_changes_paragraphs_removed ON article_changes (detected_at)
+    WHERE kinds @> '{paragraphs_removed}';
+CREATE INDEX article_changes_correction_notice ON article_changes (detected_at)
+    WHERE kinds @> '{correction_notice}';
+CREATE INDEX article_changes_removed ON article_changes (detected_at) WHERE kinds @> '{removed}';
+CREATE INDEX article_changes_restored ON article_changes (detected_at) WHERE kinds @> '{restored}';
 
 -- The feeds an article appeared in, by name.
 CREATE VIEW article_feed_names AS
