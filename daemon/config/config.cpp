@@ -73,6 +73,7 @@ constexpr std::array<std::string_view, 11> k_rule_keys{
     "name", "events", "feeds",   "categories",      "any",  "all",
     "none", "regex",  "aliases", "on_terms_change", "hooks"};
 constexpr std::array<std::string_view, 1> k_listen_keys{"listen"};
+constexpr std::array<std::string_view, 4> k_web_keys{"listen", "token_env", "user_env", "password_env"};
 constexpr std::array<std::string_view, 5> k_log_levels{"trace", "debug", "info", "warn", "error"};
 constexpr std::array<std::string_view, 5> k_events{"new", "edited", "title_changed", "removed", "restored"};
 constexpr std::array<std::string_view, 4> k_hook_formats{"json", "slack", "discord", "exec"};
@@ -205,6 +206,7 @@ class Loader {
   void load_hook_delivery(const Value& item, const MapView& m, Hook& hook);
   void load_rule_terms(const Value& item, const MapView& m, Rule& rule);
   std::optional<std::string> load_listen_section(const Value& v);
+  void load_web(const Value& v, Config& config);
   void resolve(const std::vector<Reference>& refs, const std::vector<std::string>& names,
                const std::string& kind);
 
@@ -785,6 +787,32 @@ std::optional<std::string> Loader::load_listen_section(const Value& v) {
   return std::nullopt;
 }
 
+// web: { listen, token_env, user_env, password_env }: the analyst view (daemon/web).
+void Loader::load_web(const Value& v, Config& config) {
+  const MapView m = open_map(v, k_web_keys);
+  if (const Value* f = m.find("listen")) {
+    config.web_listen = read_listen(*f);
+  } else if (m.m_is_map) {
+    missing(v, "listen");
+  }
+  for (auto [key, field] :
+       {std::pair{"token_env", &config.web_token_env}, std::pair{"user_env", &config.web_user_env},
+        std::pair{"password_env", &config.web_password_env}}) {
+    const Value* f = m.find(key);
+    if (!f) continue;
+    if (auto s = read_string(*f)) {
+      if (const std::string error = checks::check_env_name(*s); !error.empty()) {
+        report(*f, error);
+      } else {
+        *field = *s;
+      }
+    }
+  }
+  if (config.web_user_env.empty() != config.web_password_env.empty()) {
+    report(v, "user_env and password_env go together (basic authentication needs both)");
+  }
+}
+
 void Loader::resolve(const std::vector<Reference>& refs, const std::vector<std::string>& names,
                      const std::string& kind) {
   std::vector<std::string_view> known(names.begin(), names.end());
@@ -839,7 +867,7 @@ Config Loader::load(const YAML::Node& root) {
   if (const Value* f = m.find("hooks")) load_hooks(*f, config);
   if (const Value* f = m.find("rules")) load_rules(*f, config);
   if (const Value* f = m.find("metrics")) config.metrics_listen = load_listen_section(*f);
-  if (const Value* f = m.find("web")) config.web_listen = load_listen_section(*f);
+  if (const Value* f = m.find("web")) load_web(*f, config);
 
   std::vector<std::string> hook_names;
   for (const auto& hook : config.hooks) {

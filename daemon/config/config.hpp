@@ -94,6 +94,11 @@ struct Config {
   std::vector<Rule> rules;
   std::optional<std::string> metrics_listen;  // host:port
   std::optional<std::string> web_listen;      // host:port
+  // web.token_env, web.user_env + web.password_env: names of the environment
+  // variables holding the web view's bearer token / basic-auth credentials (empty: none).
+  std::string web_token_env;
+  std::string web_user_env;
+  std::string web_password_env;
 };
 
 // Thrown by load(); holds every problem found, one "FILE:LINE: key.path: message" each.

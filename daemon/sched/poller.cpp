@@ -29,6 +29,7 @@
 #include "daemon/store/poll_batch.hpp"
 #include "daemon/store/search_index.hpp"
 #include "daemon/store/store.hpp"
+#include "daemon/web/server.hpp"
 #include "parsers/date/date.hpp"
 
 namespace fw::sched {
@@ -286,6 +287,9 @@ struct Poller::Impl {
 
   void page_finished() {
     if (!stopping) alerts->kick();  // a page change may have queued alerts
+    // A page check may have stored a version: make it searchable now, not at the
+    // next feed poll that brings something new (cheap when nothing is pending).
+    if (!stopping && conn.ok()) index_search();
     if (stopping && busy() == 0 && alerts->idle()) io.stop();
   }
 
@@ -388,11 +392,15 @@ struct Poller::Impl {
 
   // Full-text vectors of the versions just stored (and any backlog), a bounded
   // amount per call: see daemon/store/search_index.hpp.
-  void index_search() {
-    if (auto n = store::index_search_backlog(conn); !n) {
+  // `until_empty`: no time budget (`once`).
+  void index_search(bool until_empty = false) {
+    store::SearchIndexLimits limits;
+    if (until_empty) limits.budget = {};
+    if (auto n = store::index_search_backlog(conn, limits); !n) {
       spdlog::warn("search_index_failed error=\"{}\"", n.error().message);
-    } else if (*n > 0) {
-      spdlog::debug("search_indexed versions={}", *n);
+    } else {
+      search_backlog = n->more;
+      if (n->indexed > 0) spdlog::debug("search_indexed versions={} more={}", n->indexed, n->more);
     }
   }
 
@@ -480,8 +488,11 @@ struct Poller::Impl {
       poll_due(false);
       seconds next = k_max_tick;
       if (conn.ok()) {
+        // Versions stored by page checks, or left by a poll's bounded run.
+        index_search();
         auto due = store.seconds_until_next_due(feed_names);
         if (due && *due) next = std::clamp(seconds(**due), seconds(1), k_max_tick);
+        if (search_backlog) next = seconds(1);
       } else {
         next = seconds(5);
       }
@@ -518,6 +529,10 @@ struct Poller::Impl {
       }
       if (next.metrics_listen != config.metrics_listen) {
         spdlog::warn("reload: metrics.listen changes take effect at the next restart");
+      }
+      if (next.web_listen != config.web_listen || next.web_token_env != config.web_token_env ||
+          next.web_user_env != config.web_user_env || next.web_password_env != config.web_password_env) {
+        spdlog::warn("reload: web changes take effect at the next restart");
       }
       config = std::move(next);
       index_feeds();
@@ -630,6 +645,7 @@ struct Poller::Impl {
   std::optional<HostGate::Clock::time_point> gate_wake;  // when gate_timer fires, if armed
   ops::Metrics metrics;
   std::unique_ptr<ops::Endpoint> endpoint;
+  std::unique_ptr<web::Server> web;            // web.listen: the analyst view, on its own thread
   std::unique_ptr<backfill::Worker> backfill;  // feeds[].backfill.paged, on its own thread
   std::vector<std::string> feed_names;
   std::unordered_map<std::string, std::size_t> feed_index;  // name -> config.feeds index
@@ -642,6 +658,7 @@ struct Poller::Impl {
   bool once_mode = false;         // `once`: claims walk every feed by id, from claim_cursor
   std::int64_t claim_cursor = 0;  // the highest feed id claimed by `once` or the current sweep
   bool all_claimed = false;       // `once` has claimed its last feed
+  bool search_backlog = false;    // the last indexing run stopped with versions left
   bool more_due = false;          // the last claim was full: more feeds may be waiting
   PageChecker pages{PageChecker::Deps{io, fetcher, gate, store, metrics, owner, [this] { page_finished(); }}};
   std::unique_ptr<alerts::AlertService> alerts;
@@ -665,7 +682,10 @@ int Poller::once() {
     while (!s.pages.idle()) s.io.run_one();
     if (claimed == 0) break;
   }
-  if (s.conn.ok()) s.alerts->deliver_pending();
+  if (s.conn.ok()) {
+    s.index_search(/*until_empty=*/true);  // everything stored is searchable when `once` returns
+    s.alerts->deliver_pending();
+  }
   spdlog::info("once_done feeds={}", s.feed_names.size());
   return 0;
 }
@@ -695,11 +715,17 @@ int Poller::run() {
     spdlog::info("running feeds={} owner={}", s.feed_names.size(), s.owner);
     s.backfill = std::make_unique<backfill::Worker>(s.config, s.options.conninfo);
   }
+  // After the migrations, so the view's session finds its views and role.
+  if (s.config.web_listen) {
+    s.web = std::make_unique<web::Server>(web::options_from_config(s.config, s.options.conninfo));
+    spdlog::info("web_listening address={}", *s.config.web_listen);
+  }
   sd_notify(0, "READY=1");
   s.schedule_tick(seconds(0));
   s.alerts->start();
   s.io.run();
   s.backfill.reset();
+  s.web.reset();
   s.endpoint.reset();
   spdlog::info("stopped");
   return 0;

@@ -1,7 +1,10 @@
 // Fills the full-text search vectors of stored versions (sql/004_search.sql):
 // versions are written with search = NULL so ingest does not pay for
-// PostgreSQL's text parser, and this catches up after each poll.
+// PostgreSQL's text parser (nor, with RUM, for the index insertion), and this
+// catches up after each poll and on the scheduler's ticks.
 #pragma once
+
+#include <chrono>
 
 #include "daemon/db/pg.hpp"
 #include "parsers/common/result.hpp"
@@ -9,12 +12,22 @@
 namespace fw::store {
 
 struct SearchIndexLimits {
-  int batch = 50;        // versions per statement (about 1.5 ms each for a 4 KB article)
-  int max_batches = 20;  // per call: bounds the time the event loop is held
+  // Versions per statement. A version costs about 1.5 ms with GIN and about
+  // 25 ms with RUM (its posting lists keep positions and take no pending
+  // list), so a statement stays well under a second either way.
+  int batch = 20;
+  // Statements stop once this much time went by: bounds how long the event
+  // loop is held (0: until the backlog is empty).
+  std::chrono::steady_clock::duration budget = std::chrono::milliseconds(250);
 };
 
-// Indexes pending versions, a batch at a time, until none is left or
-// max_batches ran; returns how many were indexed.
-Result<int> index_search_backlog(db::Connection& conn, const SearchIndexLimits& limits = {});
+struct SearchIndexProgress {
+  int indexed = 0;    // versions given a vector
+  bool more = false;  // the last batch was full: versions may still be waiting
+};
+
+// Indexes pending versions, a batch at a time, oldest first, until none is
+// left or the time budget is spent.
+Result<SearchIndexProgress> index_search_backlog(db::Connection& conn, const SearchIndexLimits& limits = {});
 
 }  // namespace fw::store

@@ -154,15 +154,19 @@ class Interner {
   std::uint32_t m_count = 0;
 };
 
-// One text, tokenized and indexed.
+// One text, tokenized and indexed: the part of a run of differing paragraphs
+// that is diffed token by token (the equal sentences around it are cut off).
 struct Side {
   std::string_view text;
   std::vector<Token> tokens;
-  std::vector<std::size_t> offsets;    // byte offset of token i; offsets[n] == text.size()
-  std::vector<std::size_t> paragraph;  // paragraph of token i (breaks before it); size n + 1
-  std::vector<std::size_t> content;    // content tokens before token i; size n + 1
-  std::vector<std::pair<std::size_t, std::size_t>> paragraph_bytes;  // [begin, end) of each paragraph
-  std::vector<std::uint32_t> token_ids;                              // interned ids
+  std::vector<std::size_t> offsets;      // byte offset of token i; offsets[n] == text.size()
+  std::vector<std::size_t> paragraph;    // paragraph of token i (breaks before it); size n + 1
+  std::vector<std::size_t> content;      // content tokens before token i; size n + 1
+  std::vector<std::uint32_t> token_ids;  // interned ids
+  // Whether equal sentences of the run were cut off before or after the text
+  // (slide_regions() must not reach a cut).
+  bool cut_before = false;
+  bool cut_after = false;
 
   void intern_tokens(Interner& interner, std::size_t first, std::size_t last) {
     for (std::size_t i = first; i < last; ++i) token_ids[i] = interner.id(tokens[i].text);
@@ -176,23 +180,17 @@ struct Side {
     std::size_t offset = 0;
     std::size_t para = 0;
     std::size_t words = 0;
-    std::size_t para_begin = 0;
     for (std::size_t i = 0; i < n; ++i) {
       offsets.push_back(offset);
       paragraph.push_back(para);
       content.push_back(words);
-      if (tokens[i].kind == TokenKind::paragraph_break) {
-        paragraph_bytes.emplace_back(para_begin, offset);
-        para_begin = offset + tokens[i].text.size();
-        ++para;
-      }
+      if (tokens[i].kind == TokenKind::paragraph_break) ++para;
       if (is_content(tokens[i].kind)) ++words;
       offset += tokens[i].text.size();
     }
     offsets.push_back(offset);
     paragraph.push_back(para);
     content.push_back(words);
-    paragraph_bytes.emplace_back(para_begin, offset);
     token_ids.assign(n, 0);
   }
 
@@ -201,18 +199,57 @@ struct Side {
   }
   std::size_t words(std::size_t first, std::size_t last) const { return content[last] - content[first]; }
   bool has_break(std::size_t first, std::size_t last) const { return paragraph[last] != paragraph[first]; }
-
-  // Paragraphs first..last, trimmed.
-  std::string context(std::size_t first, std::size_t last) const {
-    std::string_view s = text.substr(paragraph_bytes[first].first,
-                                     paragraph_bytes[last].second - paragraph_bytes[first].first);
-    constexpr std::string_view k_ws = " \t\r\n\f\v";
-    std::size_t b = s.find_first_not_of(k_ws);
-    if (b == std::string_view::npos) return {};
-    std::size_t e = s.find_last_not_of(k_ws);
-    return std::string(s.substr(b, e - b + 1));
-  }
 };
+
+// The length of the common prefix of a and b, compared eight bytes a step.
+std::size_t common_prefix(std::string_view a, std::string_view b) {
+  std::size_t n = std::min(a.size(), b.size());
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x = 0;
+    std::uint64_t y = 0;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y) break;
+  }
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+// The length of the common suffix of a and b, at most `limit`, eight bytes a step.
+std::size_t common_suffix(std::string_view a, std::string_view b, std::size_t limit) {
+  const char* ea = a.data() + a.size();
+  const char* eb = b.data() + b.size();
+  std::size_t i = 0;
+  for (; i + 8 <= limit; i += 8) {
+    std::uint64_t x = 0;
+    std::uint64_t y = 0;
+    std::memcpy(&x, ea - i - 8, 8);
+    std::memcpy(&y, eb - i - 8, 8);
+    if (x != y) break;
+  }
+  while (i < limit && ea[-1 - static_cast<std::ptrdiff_t>(i)] == eb[-1 - static_cast<std::ptrdiff_t>(i)]) ++i;
+  return i;
+}
+
+// Paragraphs first..last of a run text (spans from paragraph_spans()), trimmed.
+std::string context(std::string_view text, const std::vector<std::pair<std::size_t, std::size_t>>& spans,
+                    std::size_t first, std::size_t last) {
+  std::string_view s = text.substr(spans[first].first, spans[last].second - spans[first].first);
+  constexpr std::string_view k_ws = " \t\r\n\f\v";
+  std::size_t b = s.find_first_not_of(k_ws);
+  if (b == std::string_view::npos) return {};
+  std::size_t e = s.find_last_not_of(k_ws);
+  return std::string(s.substr(b, e - b + 1));
+}
+
+// The paragraph (index into spans) that byte offset x, a token start, lies in.
+std::size_t paragraph_at(const std::vector<std::pair<std::size_t, std::size_t>>& spans, std::size_t x) {
+  auto it = std::upper_bound(
+      spans.begin(), spans.end(), x,
+      [](std::size_t v, const std::pair<std::size_t, std::size_t>& p) { return v < p.first; });
+  return static_cast<std::size_t>(it - spans.begin()) - 1;
+}
 
 // Appends the change regions between a[a0, a1) and b[b0, b1) to `out`, in order.
 void compare(OnpSearch& search, const std::vector<std::uint32_t>& a, std::size_t a0, std::size_t a1,
@@ -256,7 +293,9 @@ int boundary_score(const Side& side, std::size_t s, std::size_t e) {
 // region, within the equal tokens around it, to where it starts (then ends) on
 // a paragraph or word boundary, so an added paragraph shows as "\n\nNew text."
 // rather than ".\n\nNew text" (the unique minimal script is not unique at all).
-void slide_regions(const Side& a, const Side& b, std::vector<Region>& regions) {
+// Returns false, leaving the regions half slid, when a slide reaches a cut of
+// the side's text: the tokens beyond it would be needed.
+bool slide_regions(const Side& a, const Side& b, std::vector<Region>& regions) {
   for (std::size_t k = 0; k < regions.size(); ++k) {
     Region& r = regions[k];
     bool insertion = r.a0 == r.a1;
@@ -272,9 +311,11 @@ void slide_regions(const Side& a, const Side& b, std::vector<Region>& regions) {
       --s;
       --e;
     }
+    if (s == 0 && side.cut_before) return false;
     std::size_t best = s;
     int best_score = boundary_score(side, s, e);
-    for (std::size_t cs = s, ce = e; ce < hi && same(cs, ce);) {
+    std::size_t ce = e;
+    for (std::size_t cs = s; ce < hi && same(cs, ce);) {
       ++cs;
       ++ce;
       int score = boundary_score(side, cs, ce);
@@ -283,6 +324,7 @@ void slide_regions(const Side& a, const Side& b, std::vector<Region>& regions) {
         best = cs;
       }
     }
+    if (ce == side.tokens.size() && side.cut_after) return false;
     std::size_t len = e - s;
     if (insertion) {
       r.a0 = r.a1 = r.a0 + best - r.b0;  // r.a0 + best >= r.b0: the equal runs before have equal lengths
@@ -294,6 +336,7 @@ void slide_regions(const Side& a, const Side& b, std::vector<Region>& regions) {
       r.a1 = best + len;
     }
   }
+  return true;
 }
 
 std::vector<Region> merge_regions(const Side& a, const Side& b, const std::vector<Region>& regions) {
@@ -349,16 +392,6 @@ std::string_view op_name(Op op) {
 
 namespace {
 
-bool is_sentence_end(std::string_view t) {
-  return t == "." || t == "!" || t == "?" || t == "\xE3\x80\x82" || t == "\xEF\xBC\x81" ||
-         t == "\xEF\xBC\x9F";
-}
-
-bool is_closing(std::string_view t) {
-  return t == "\"" || t == "'" || t == ")" || t == "]" || t == "\xE2\x80\x9D" || t == "\xE2\x80\x99" ||
-         t == "\xC2\xBB" || t == "\xE3\x80\x8D";
-}
-
 // Token indices where sentences start: 0, after each whitespace that follows a
 // terminator (and any closing quotes or brackets), after each CJK full stop;
 // then the token count.
@@ -405,10 +438,36 @@ struct Workspace {
 
 // Token-level diff of one run of differing paragraphs: old_text and new_text
 // start at paragraphs old_base and new_base of the whole texts.
+//
+// Only the middle of the run is tokenized: the sentences before the first
+// differing byte and after the last one are equal, and equal sentences are
+// stripped by the sentence-level comparison anyway, so the run is cut at the
+// last sentence start before the first difference and the first one after the
+// last difference (found from the bytes: sentence_start_before/after) and the
+// cut-off text becomes equal hunks. Tokenizing from a sentence start gives the
+// tokens the whole run's tokenization has there, so the regions are the ones
+// the whole run gives. Only a slide (slide_regions) can need tokens beyond a
+// cut, for an insertion that starts or ends at one ("x " inserted at a
+// sentence start slides back over the space before it); the run is then
+// diffed whole.
 void diff_run(Workspace& work, std::string_view old_text, std::string_view new_text, std::size_t old_base,
-              std::size_t new_base, Diff& d) {
-  Side a(old_text);
-  Side b(new_text);
+              std::size_t new_base, Diff& d, bool whole = false) {
+  std::size_t cut = 0;
+  std::size_t old_end = old_text.size();
+  std::size_t new_end = new_text.size();
+  if (!whole) {
+    std::size_t prefix = common_prefix(old_text, new_text);
+    std::size_t max_suffix = std::min(old_text.size(), new_text.size()) - prefix;
+    std::size_t suffix = common_suffix(old_text.substr(prefix), new_text.substr(prefix), max_suffix);
+    cut = sentence_start_before(old_text, prefix);
+    old_end = sentence_start_after(old_text, old_text.size() - suffix);
+    new_end = old_end + new_text.size() - old_text.size();  // the same distance from the end
+  }
+  Side a(old_text.substr(cut, old_end - cut));
+  Side b(new_text.substr(cut, new_end - cut));
+  a.cut_before = b.cut_before = cut > 0;
+  a.cut_after = b.cut_after = old_end < old_text.size();
+
   OnpSearch& search = work.search;
   Interner& interner = work.tokens;
   interner.reset(a.tokens.size() + b.tokens.size());
@@ -428,22 +487,36 @@ void diff_run(Workspace& work, std::string_view old_text, std::string_view new_t
   std::vector<Region> regions;
   for (const Region& r : sentences)
     compare(search, a.token_ids, sa[r.a0], sa[r.a1], b.token_ids, sb[r.b0], sb[r.b1], regions);
+  Stats counts;  // of the minimal script, before sliding and merging
   for (const Region& r : regions) {
     std::size_t removed = a.words(r.a0, r.a1);
     std::size_t inserted = b.words(r.b0, r.b1);
     std::size_t changed = std::min(removed, inserted);
-    d.stats.tokens_changed += changed;
-    d.stats.tokens_removed += removed - changed;
-    d.stats.tokens_added += inserted - changed;
+    counts.tokens_changed += changed;
+    counts.tokens_removed += removed - changed;
+    counts.tokens_added += inserted - changed;
   }
-  slide_regions(a, b, regions);
+  if (!slide_regions(a, b, regions)) {
+    diff_run(work, old_text, new_text, old_base, new_base, d, true);
+    return;
+  }
+  d.stats.tokens_changed += counts.tokens_changed;
+  d.stats.tokens_removed += counts.tokens_removed;
+  d.stats.tokens_added += counts.tokens_added;
+
+  std::vector<std::pair<std::size_t, std::size_t>> old_spans = paragraph_spans(old_text);
+  std::vector<std::pair<std::size_t, std::size_t>> new_spans = paragraph_spans(new_text);
+  std::size_t old_para = paragraph_at(old_spans, cut);  // paragraphs of the run before the cut
+  std::size_t new_para = paragraph_at(new_spans, cut);
+  old_base += old_para;  // paragraph numbers of the tokenized middle
+  new_base += new_para;
+  add_hunk(d, Op::equal, old_text.substr(0, cut), 0, old_base, new_base);
   std::size_t ia = 0;
   std::size_t ib = 0;
   for (const Region& r : merge_regions(a, b, regions)) {
     std::size_t pa = old_base + a.paragraph[r.a0];
     std::size_t pb = new_base + b.paragraph[r.b0];
-    add_hunk(d, Op::equal, a.slice(ia, r.a0), a.words(ia, r.a0), old_base + a.paragraph[ia],
-             new_base + b.paragraph[ib]);
+    add_hunk(d, Op::equal, a.slice(ia, r.a0), 0, old_base + a.paragraph[ia], new_base + b.paragraph[ib]);
     add_hunk(d, Op::remove, a.slice(r.a0, r.a1), a.words(r.a0, r.a1), pa, pb);
     add_hunk(d, Op::insert, b.slice(r.b0, r.b1), b.words(r.b0, r.b1), pa, pb);
     Change c;
@@ -453,14 +526,20 @@ void diff_run(Workspace& work, std::string_view old_text, std::string_view new_t
     c.inserted = std::string(b.slice(r.b0, r.b1));
     c.removed_tokens = a.words(r.a0, r.a1);
     c.inserted_tokens = b.words(r.b0, r.b1);
-    c.old_context = a.context(a.paragraph[r.a0], a.paragraph[std::max(r.a0, r.a1 - (r.a1 > r.a0 ? 1 : 0))]);
-    c.new_context = b.context(b.paragraph[r.b0], b.paragraph[std::max(r.b0, r.b1 - (r.b1 > r.b0 ? 1 : 0))]);
+    std::size_t last_a = std::max(r.a0, r.a1 - (r.a1 > r.a0 ? 1 : 0));
+    std::size_t last_b = std::max(r.b0, r.b1 - (r.b1 > r.b0 ? 1 : 0));
+    c.old_context =
+        context(old_text, old_spans, old_para + a.paragraph[r.a0], old_para + a.paragraph[last_a]);
+    c.new_context =
+        context(new_text, new_spans, new_para + b.paragraph[r.b0], new_para + b.paragraph[last_b]);
     d.changes.push_back(std::move(c));
     ia = r.a1;
     ib = r.b1;
   }
-  add_hunk(d, Op::equal, a.slice(ia, a.tokens.size()), a.words(ia, a.tokens.size()),
-           old_base + a.paragraph[ia], new_base + b.paragraph[ib]);
+  add_hunk(d, Op::equal, a.slice(ia, a.tokens.size()), 0, old_base + a.paragraph[ia],
+           new_base + b.paragraph[ib]);
+  add_hunk(d, Op::equal, old_text.substr(old_end), 0, old_base + a.paragraph[a.tokens.size()],
+           new_base + b.paragraph[b.tokens.size()]);
 }
 
 }  // namespace

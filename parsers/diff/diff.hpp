@@ -22,8 +22,8 @@ std::string_view op_name(Op op);
 struct Hunk {
   Op op = Op::equal;
   std::string text;               // exact original bytes
-  std::size_t tokens = 0;         // content tokens (whitespace not counted); 0 for the unchanged
-                                  // paragraphs of equal hunks, which are never tokenized
+  std::size_t tokens = 0;         // content tokens (whitespace not counted) of a delete or insert
+                                  // hunk; 0 for equal hunks (most equal text is never tokenized)
   std::size_t old_paragraph = 0;  // 0-based paragraph of the old text where the hunk starts
   std::size_t new_paragraph = 0;  // same, in the new text
 };

@@ -198,13 +198,7 @@ class Tokenizer {
     if (!m_text.empty()) out.push_back(0);
     std::size_t i = 0;
     while ((i = next_break_candidate(i)) < m_text.size()) {
-      auto b = static_cast<unsigned char>(m_text[i]);
-      bool newline =
-          b == '\n' || b == '\r' ||
-          (b == 0xC2 && i + 1 < m_text.size() && static_cast<unsigned char>(m_text[i + 1]) == 0x85) ||
-          (b == 0xE2 && i + 2 < m_text.size() && static_cast<unsigned char>(m_text[i + 1]) == 0x80 &&
-           (static_cast<unsigned char>(m_text[i + 2]) | 1) == 0xA9);  // U+0085, U+2028, U+2029
-      if (!newline) {
+      if (!is_newline_at(i)) {
         ++i;
         continue;
       }
@@ -215,6 +209,52 @@ class Tokenizer {
       i = end;
     }
     return out;
+  }
+
+  std::vector<std::pair<std::size_t, std::size_t>> spans() const {
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    std::size_t begin = 0;
+    std::size_t i = 0;
+    while ((i = next_break_candidate(i)) < m_text.size()) {
+      if (!is_newline_at(i)) {
+        ++i;
+        continue;
+      }
+      std::size_t start = whitespace_run_start(i);
+      TokenKind kind = TokenKind::space;
+      std::size_t end = scan_space(start, &kind);
+      if (kind == TokenKind::paragraph_break) {
+        out.emplace_back(begin, start);
+        begin = end;
+      }
+      i = end;
+    }
+    out.emplace_back(begin, m_text.size());
+    return out;
+  }
+
+  // Where the sentence-end pattern (sentence end, closings, whitespace) before a
+  // sentence start at c begins; npos when no sentence starts at c.
+  std::size_t sentence_pattern(std::size_t c) const {
+    if (c == 0 || c >= m_text.size()) return std::string_view::npos;
+    Char here = at(c);
+    if (here.cls == CharClass::space || here.cls == CharClass::newline) return std::string_view::npos;
+    std::size_t ws = whitespace_run_start(c);
+    if (ws < c) {  // after whitespace: a sentence end, then closings, must precede it
+      std::size_t j = ws;
+      for (;;) {
+        std::size_t k = ascii_or_sequence_before(j);
+        if (k == j) return std::string_view::npos;
+        std::string_view ch = m_text.substr(k, j - k);
+        if (is_sentence_end(ch)) return k;
+        if (!is_closing(ch)) return std::string_view::npos;
+        j = k;
+      }
+    }
+    // 。！？ directly followed by a character that is not a mark (else the mark
+    // would belong to the sentence end's token).
+    if (c >= 3 && here.cls != CharClass::mark && is_sentence_end(m_text.substr(c - 3, 3))) return c - 3;
+    return std::string_view::npos;
   }
 
   std::vector<Token> run() {
@@ -269,6 +309,31 @@ class Tokenizer {
     if (b < 0x80) return Char{b, 1, k_ascii.cls[b]};
     utf8::Decoded d = utf8::decode(m_text, i);
     return Char{d.cp, d.length, classify_char(d.cp)};
+  }
+
+  // Whether a line break character (LF, CR, U+0085, U+2028, U+2029) starts at i.
+  bool is_newline_at(std::size_t i) const {
+    auto b = static_cast<unsigned char>(m_text[i]);
+    return b == '\n' || b == '\r' ||
+           (b == 0xC2 && i + 1 < m_text.size() && static_cast<unsigned char>(m_text[i + 1]) == 0x85) ||
+           (b == 0xE2 && i + 2 < m_text.size() && static_cast<unsigned char>(m_text[i + 1]) == 0x80 &&
+            (static_cast<unsigned char>(m_text[i + 2]) | 1) == 0xA9);
+  }
+
+  // The start of the character that ends at j when it is ASCII or a well-formed
+  // two- or three-byte sequence (every sentence end and closing is one); j if
+  // there is none. A lead byte always starts a character, ill-formed input
+  // included, since the decoder resynchronizes at lead bytes.
+  std::size_t ascii_or_sequence_before(std::size_t j) const {
+    if (j == 0) return j;
+    auto last = static_cast<unsigned char>(m_text[j - 1]);
+    if (last < 0x80) return j - 1;
+    for (std::size_t len = 2; len <= 3 && len <= j; ++len) {
+      auto lead = static_cast<unsigned char>(m_text[j - len]);
+      if ((lead & 0xC0) == 0x80) continue;
+      return utf8::decode(m_text, j - len).length == len ? j - len : j;
+    }
+    return j;
   }
 
   // The first position >= i holding '\n', '\r', 0xC2 or 0xE2; m_text.size() if none.
@@ -409,6 +474,44 @@ std::vector<Token> tokenize(std::string_view text) {
 
 std::vector<std::size_t> unit_starts(std::string_view text) {
   return Tokenizer(text).units();
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> paragraph_spans(std::string_view text) {
+  return Tokenizer(text).spans();
+}
+
+bool is_sentence_end(std::string_view t) {
+  return t == "." || t == "!" || t == "?" || t == "\xE3\x80\x82" || t == "\xEF\xBC\x81" ||
+         t == "\xEF\xBC\x9F";
+}
+
+bool is_closing(std::string_view t) {
+  return t == "\"" || t == "'" || t == ")" || t == "]" || t == "\xE2\x80\x9D" || t == "\xE2\x80\x99" ||
+         t == "\xC2\xBB" || t == "\xE3\x80\x8D";
+}
+
+std::size_t sentence_start_before(std::string_view text, std::size_t limit) {
+  Tokenizer tokenizer(text);
+  for (std::size_t c = std::min(limit, text.size()); c-- > 1;) {
+    auto before = static_cast<unsigned char>(text[c - 1]);
+    // Only whitespace or the last byte of 。！？ can precede a sentence start.
+    if (before < 0x80 && k_ascii.cls[before] != CharClass::space && k_ascii.cls[before] != CharClass::newline)
+      continue;
+    if (tokenizer.sentence_pattern(c) != std::string_view::npos) return c;
+  }
+  return 0;
+}
+
+std::size_t sentence_start_after(std::string_view text, std::size_t from) {
+  Tokenizer tokenizer(text);
+  for (std::size_t c = from + 1; c < text.size(); ++c) {
+    auto before = static_cast<unsigned char>(text[c - 1]);
+    if (before < 0x80 && k_ascii.cls[before] != CharClass::space && k_ascii.cls[before] != CharClass::newline)
+      continue;
+    std::size_t pattern = tokenizer.sentence_pattern(c);
+    if (pattern != std::string_view::npos && pattern >= from) return c;
+  }
+  return text.size();
 }
 
 }  // namespace fw::diff

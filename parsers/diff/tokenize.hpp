@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace fw::diff {
@@ -35,5 +36,27 @@ std::vector<Token> tokenize(std::string_view text);
 // text), then the end of every paragraph_break token that has text after it.
 // The same breaks tokenize() finds, found without tokenizing the words (fast).
 std::vector<std::size_t> unit_starts(std::string_view text);
+
+// The paragraphs of `text` as [begin, end) byte ranges, each without the
+// paragraph_break that follows it: n breaks give n + 1 ranges, the last one
+// empty when the text ends with a break. Found like unit_starts().
+std::vector<std::pair<std::size_t, std::size_t>> paragraph_spans(std::string_view text);
+
+// Sentence ends: the token texts . ! ? 。 ！ ？
+bool is_sentence_end(std::string_view token);
+// Closing quotes and brackets that may follow a sentence end: " ' ) ] ” ’ » 」
+bool is_closing(std::string_view token);
+
+// Sentence starts found from the bytes, without tokenizing: the same starts as
+// the token rule (after the whitespace token that follows a sentence end and
+// its closing quotes, or right after 。！？ when a non-space follows), for a
+// position c with 0 < c < text.size(). These let the diff skip the equal
+// sentences around a change without tokenizing them.
+//
+// The last sentence start before `limit` (0 when there is none).
+std::size_t sentence_start_before(std::string_view text, std::size_t limit);
+// The first sentence start whose sentence end, closings and whitespace all lie
+// at or after `from`; text.size() when there is none.
+std::size_t sentence_start_after(std::string_view text, std::size_t from);
 
 }  // namespace fw::diff

@@ -122,6 +122,34 @@ TEST(Diff, ChineseCharacterChangeIsOneToken) {
   EXPECT_EQ(d.changes[0].inserted, "\xE4\xBA\x91");
 }
 
+// The diff tokenizes only the sentences around a change; an insertion at a
+// sentence start still slides over the space before it, as when the whole
+// text is tokenized (the run is then diffed whole).
+TEST(Diff, InsertionAtSentenceStartSlidesAcrossTheCut) {
+  Diff d = diff("Zero. U.S. foo bar baz.", "Zero. U.S. foo foo bar baz.");
+  ASSERT_EQ(d.changes.size(), 1U);
+  EXPECT_EQ(d.changes[0].inserted, " foo");
+  EXPECT_EQ(d.changes[0].new_context, "Zero. U.S. foo foo bar baz.");
+  EXPECT_EQ(d.stats.tokens_added, 1U);
+}
+
+TEST(Diff, ChangeInLongParagraphKeepsWholeParagraphContext) {
+  std::string_view old_text = "Intro.\n\nFirst sentence here. Second one is long. Third ends it.\n\nOutro.";
+  std::string_view new_text = "Intro.\n\nFirst sentence here. Second one is short. Third ends it.\n\nOutro.";
+  Diff d = diff(old_text, new_text);
+  ASSERT_EQ(d.changes.size(), 1U);
+  EXPECT_EQ(d.changes[0].removed, "long");
+  EXPECT_EQ(d.changes[0].inserted, "short");
+  EXPECT_EQ(d.changes[0].old_paragraph, 1U);
+  EXPECT_EQ(d.changes[0].old_context, "First sentence here. Second one is long. Third ends it.");
+  for (const Hunk& h : d.hunks) {
+    if (h.op == Op::equal) {
+      EXPECT_EQ(h.tokens, 0U);
+    }
+  }
+  EXPECT_EQ(fw::diff::apply(old_text, d).value(), new_text);
+}
+
 TEST(Diff, ParagraphCounts) {
   Diff added = diff("A one.\n\nC three.", "A one.\n\nB two.\n\nC three.");
   EXPECT_EQ(added.stats.paragraphs_added, 1U);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -127,6 +128,111 @@ TEST(TokenizeKinds, IsContent) {
   EXPECT_TRUE(is_content(TokenKind::punct));
   EXPECT_FALSE(is_content(TokenKind::space));
   EXPECT_FALSE(is_content(TokenKind::paragraph_break));
+}
+
+}  // namespace
+}  // namespace fw::diff
+
+namespace fw::diff {
+namespace {
+
+// Sentence starts by the token rule (what the diff's sentence level uses):
+// after the whitespace token that follows a sentence end and its closings, or
+// right after 。！？ when a content token follows.
+std::vector<std::size_t> token_rule_starts(std::string_view text) {
+  std::vector<Token> t = tokenize(text);
+  std::vector<std::size_t> offsets;
+  std::size_t offset = 0;
+  for (const Token& token : t) {
+    offsets.push_back(offset);
+    offset += token.text.size();
+  }
+  offsets.push_back(offset);
+  std::vector<std::size_t> out;
+  for (std::size_t i = 1; i + 1 < offsets.size(); ++i) {
+    if (!is_content(t[i].kind)) {
+      std::size_t j = i;
+      while (j > 0 && t[j - 1].kind == TokenKind::punct && is_closing(t[j - 1].text)) --j;
+      if (j > 0 && t[j - 1].kind == TokenKind::punct && is_sentence_end(t[j - 1].text) && i + 1 < t.size())
+        out.push_back(offsets[i + 1]);
+    } else if (t[i - 1].kind == TokenKind::punct && t[i - 1].text.size() == 3 &&
+               is_sentence_end(t[i - 1].text)) {
+      out.push_back(offsets[i]);
+    }
+  }
+  return out;
+}
+
+// The byte-level search finds exactly the token rule's sentence starts, on
+// random text built from the pieces that matter (sentence ends, closings,
+// abbreviations, numbers, CJK, Unicode spaces, marks, ill-formed bytes).
+TEST(SentenceStarts, ByteSearchMatchesTokenRule) {
+  const std::vector<std::string_view> pieces = {"word",
+                                                "U.S.",
+                                                "6.5",
+                                                "it's",
+                                                ".",
+                                                "!",
+                                                "?",
+                                                "\"",
+                                                "'",
+                                                ")",
+                                                "]",
+                                                "\xE2\x80\x9D",
+                                                "\xE2\x80\x99",
+                                                "\xC2\xBB",
+                                                "\xE3\x80\x8D",
+                                                "\xE3\x80\x82",
+                                                "\xEF\xBC\x81",
+                                                "\xEF\xBC\x9F",
+                                                "\xE9\x98\xBF",
+                                                " ",
+                                                " ",
+                                                "\n",
+                                                "\n\n",
+                                                "\xC2\xA0",
+                                                "\xE3\x80\x80",
+                                                "\xE2\x80\xA8",
+                                                "\xCC\x81",
+                                                "\xFF",
+                                                "\xE2\x80",
+                                                "a"};
+  std::uint32_t state = 12345;
+  auto next = [&state] {
+    state = state * 1664525U + 1013904223U;
+    return state >> 8;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    std::size_t n = 1 + next() % 24;
+    for (std::size_t k = 0; k < n; ++k) text.append(pieces[next() % pieces.size()]);
+    std::vector<std::size_t> expected = token_rule_starts(text);
+    std::vector<std::size_t> found;
+    for (std::size_t limit = text.size();;) {  // walk back through every start
+      std::size_t c = sentence_start_before(text, limit);
+      if (c == 0) break;
+      found.insert(found.begin(), c);
+      limit = c;
+    }
+    ASSERT_EQ(found, expected) << testing::PrintToString(text);
+    // Forward: always a start past `from` (or the end), and from 0 the first one.
+    for (std::size_t from = 0; from < text.size(); ++from) {
+      std::size_t c = sentence_start_after(text, from);
+      ASSERT_GT(c, from);
+      ASSERT_TRUE(c == text.size() || std::find(expected.begin(), expected.end(), c) != expected.end())
+          << testing::PrintToString(text) << " from " << from;
+    }
+    ASSERT_EQ(sentence_start_after(text, 0), expected.empty() ? text.size() : expected[0]);
+  }
+}
+
+TEST(SentenceStarts, AfterNeedsTheWholeSentenceEndPastFrom) {
+  std::string_view text = "One two. Three four. Five.";
+  EXPECT_EQ(sentence_start_before(text, text.find("Three") + 1), text.find("Three"));
+  EXPECT_EQ(sentence_start_before(text, text.find("Three")), 0U);  // strictly before the limit
+  EXPECT_EQ(sentence_start_after(text, text.find(". Three")), text.find("Three"));
+  EXPECT_EQ(sentence_start_after(text, text.find(". Three") + 1), text.find("Five"));
+  EXPECT_EQ(sentence_start_after(text, text.find("Five")), text.size());
 }
 
 }  // namespace

@@ -1,0 +1,186 @@
+// Ranked search and the edit log on a real PostgreSQL (sql/004, sql/007).
+// search_articles() is checked on both of its index paths: RUM (the migrations
+// run as a superuser, and the rum extension is installed) and GIN (run as a
+// role that cannot create extensions, as on a shared server). Both must give
+// the same answers: title matches rank first, one row per article (its best
+// version), text a later version removed still found, max_results honoured.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "daemon/db/migrate.hpp"
+#include "daemon/store/search_index.hpp"
+#include "tests/support/support.hpp"
+
+namespace fw::test {
+namespace {
+
+// Four articles. 1: Huawei in the title and the body. 2: Huawei once in a long
+// body. 3: Huawei in version 1 only (edited out of version 2). 4: no Huawei.
+void seed(db::Connection& conn) {
+  const char* sql = R"sql(
+    INSERT INTO articles (id, article_key, url, title, version_count) VALUES
+      (1, 'k1', 'https://news.example/1', 'Huawei unveils a new chip', 1),
+      (2, 'k2', 'https://news.example/2', 'Smartphone market review', 1),
+      (3, 'k3', 'https://news.example/3', 'Export rules', 2),
+      (4, 'k4', 'https://news.example/4', 'Tencent results', 1);
+    INSERT INTO article_versions (id, article_id, version, source, title, body_text, text_sha256) VALUES
+      (10, 1, 1, 'page', 'Huawei unveils a new chip', 'Huawei said the chip ships next year.', 'a'),
+      (20, 2, 1, 'page', 'Smartphone market review',
+       'Sales rose in every region. Apple and Samsung gained share. Xiaomi held steady. '
+       'Analysts expect growth. Among smaller makers Huawei recovered. Prices fell again.', 'b'),
+      (30, 3, 1, 'page', 'Export rules', 'The rules name Huawei and four other firms.', 'c'),
+      (31, 3, 2, 'page', 'Export rules', 'The rules name five firms.', 'd'),
+      (40, 4, 1, 'page', 'Tencent results', 'Tencent reported higher profit.', 'e');
+    UPDATE articles SET current_version_id = CASE id WHEN 3 THEN 31 ELSE id * 10 END;
+  )sql";
+  ASSERT_TRUE(conn.exec_script(sql)) << conn.last_error().message;
+  auto indexed = conn.exec("SELECT feedwatch_index_search(100)");
+  ASSERT_TRUE(indexed) << conn.last_error().message;
+  ASSERT_EQ(indexed->get_int(0, 0), 5);
+}
+
+enum class Path { rum, gin };
+
+class RankedSearch : public ::testing::TestWithParam<Path> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Path::gin) {
+      // The migrations as a role that cannot create extensions: the rum
+      // extension is refused and the GIN index of 004 stays.
+      ASSERT_TRUE(m_conn.exec_script("CREATE ROLE " + m_owner +
+                                     " NOLOGIN NOSUPERUSER; GRANT CREATE ON SCHEMA public TO " + m_owner +
+                                     ";"));
+      ASSERT_TRUE(m_conn.exec("SET ROLE " + m_owner));
+    }
+    auto report = db::migrate(m_conn);
+    ASSERT_TRUE(report) << report.error().message;
+    seed(m_conn);
+  }
+
+  void TearDown() override {
+    if (GetParam() == Path::gin) {
+      (void)m_conn.exec("RESET ROLE");
+      (void)m_conn.exec_script("DROP OWNED BY " + m_owner + "; DROP ROLE " + m_owner + ";");
+    }
+  }
+
+  // "article_id:version_id:is_current" of each result, in order.
+  std::vector<std::string> search(const std::string& query, int max_results = 20) {
+    auto r = m_conn.exec(
+        "SELECT article_id || ':' || version_id || ':' || is_current, rank FROM search_articles($1, $2::int)",
+        {query, std::to_string(max_results)});
+    EXPECT_TRUE(r) << m_conn.last_error().message;
+    std::vector<std::string> out;
+    if (!r) return out;
+    for (int i = 0; i < r->size(); ++i) {
+      out.emplace_back(r->get(i, 0));
+      EXPECT_GT(std::stod(std::string(r->get(i, 1))), 0.0) << "rank of " << r->get(i, 0);
+    }
+    return out;
+  }
+
+  TempDatabase m_db;
+  db::Connection m_conn = m_db.connect();
+  std::string m_owner = m_db.name() + "_owner";
+};
+
+TEST_P(RankedSearch, UsesTheExpectedIndex) {
+  EXPECT_EQ(m_db.scalar("SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
+                        "WHERE c.relname = 'article_versions_search'"),
+            GetParam() == Path::rum ? "rum" : "gin");
+  // RUM is partial: versions stored without a vector (not yet indexed) cost it nothing.
+  EXPECT_EQ(
+      m_db.scalar(
+          "SELECT pg_get_indexdef('article_versions_search'::regclass) LIKE '%WHERE (search IS NOT NULL)'"),
+      GetParam() == Path::rum ? "t" : "f");
+}
+
+TEST_P(RankedSearch, TitleMatchFirstOneRowPerArticleRemovedTextFound) {
+  std::vector<std::string> found = search("huawei");
+  ASSERT_EQ(found.size(), 3U);
+  EXPECT_EQ(found[0], "1:10:true");  // in the title (weight A) and the body
+  // Articles 2 and 3 each mention it once in the body; 3 only in its old version.
+  EXPECT_NE(std::find(found.begin(), found.end(), "2:20:true"), found.end());
+  EXPECT_NE(std::find(found.begin(), found.end(), "3:30:false"), found.end());
+  EXPECT_EQ(search("tencent"), std::vector<std::string>{"4:40:true"});
+  EXPECT_TRUE(search("nokia").empty());
+  EXPECT_EQ(search("huawei", 1), std::vector<std::string>{"1:10:true"});
+  EXPECT_EQ(search("huawei -chip").size(), 2U);  // web-search syntax
+}
+
+TEST_P(RankedSearch, NewVersionsAreFoundOnceIndexed) {
+  ASSERT_TRUE(m_conn.exec_script(
+      "INSERT INTO article_versions (id, article_id, version, source, title, body_text, text_sha256) "
+      "VALUES (41, 4, 2, 'page', 'Tencent results', 'Tencent and Huawei reported higher profit.', 'f');"
+      "UPDATE articles SET current_version_id = 41 WHERE id = 4;"));
+  EXPECT_EQ(search("huawei").size(), 3U);  // not yet indexed
+  ASSERT_EQ(m_db.scalar("SELECT feedwatch_index_search(100)"), "1");
+  std::vector<std::string> found = search("huawei");
+  EXPECT_EQ(found.size(), 4U);
+  EXPECT_NE(std::find(found.begin(), found.end(), "4:41:true"), found.end());
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, RankedSearch, ::testing::Values(Path::rum, Path::gin),
+                         [](const ::testing::TestParamInfo<Path>& p) {
+                           return std::string(p.param == Path::rum ? "Rum" : "Gin");
+                         });
+
+// The daemon's indexer: batches until nothing is left, or stops once its time
+// budget is spent and says that versions may be waiting.
+TEST(SearchIndexer, DrainsTheBacklogOrStopsAtItsBudget) {
+  TempDatabase db;
+  db::Connection conn = db.connect();
+  ASSERT_TRUE(db::migrate(conn));
+  ASSERT_TRUE(conn.exec_script(R"sql(
+    INSERT INTO articles (id, article_key, url, title) VALUES (1, 'k1', 'https://news.example/1', 'Huawei');
+    INSERT INTO article_versions (article_id, version, source, title, body_text, text_sha256)
+      SELECT 1, v, 'page', 'Huawei', 'Version ' || v || ' of the Huawei story.', 'h' || v FROM generate_series(1, 7) v;
+  )sql"))
+      << conn.last_error().message;
+  store::SearchIndexLimits one_batch{.batch = 3, .budget = std::chrono::nanoseconds(1)};
+  auto first = store::index_search_backlog(conn, one_batch);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->indexed, 3);  // one statement, then the budget was spent
+  EXPECT_TRUE(first->more);
+  auto rest = store::index_search_backlog(conn, {.batch = 3, .budget = {}});
+  ASSERT_TRUE(rest) << rest.error().message;
+  EXPECT_EQ(rest->indexed, 4);
+  EXPECT_FALSE(rest->more);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM article_versions WHERE search @@ 'huawei'::tsquery"), "7");
+}
+
+// The edit log carries the article's URL and title itself (a trigger fills
+// them), so "edits in the last 7 days" never looks up articles.
+TEST(EditLog, UrlAndTitleAreCopiedAndTheRecentEditsQueryReadsNoArticles) {
+  TempDatabase db;
+  db::Connection conn = db.connect();
+  ASSERT_TRUE(db::migrate(conn));
+  seed(conn);
+  ASSERT_TRUE(conn.exec_script(R"sql(
+    INSERT INTO article_changes (article_id, old_version_id, new_version_id, source, kinds, words_removed)
+      VALUES (3, 30, 31, 'page', ARRAY['substantive'], 4);
+    INSERT INTO article_changes (article_id, old_version_id, new_version_id, source, kinds, old_title, new_title)
+      VALUES (1, 10, 10, 'page', ARRAY['title_changed'], 'Huawei unveils a chip', 'Huawei unveils a new chip');
+    UPDATE articles SET title = 'Export rules (updated)' WHERE id = 3;
+  )sql"))
+      << conn.last_error().message;
+  EXPECT_EQ(db.scalar("SELECT string_agg(url || ' ' || title, ' | ' ORDER BY change_id) FROM article_edits"),
+            "https://news.example/3 Export rules | https://news.example/1 Huawei unveils a new chip");
+  EXPECT_EQ(db.scalar("SELECT old_version || '->' || new_version FROM article_edits WHERE article_id = 3"),
+            "1->2");
+  auto plan = conn.exec(
+      "EXPLAIN SELECT change_id, url, title, detected_at, kinds, words_added, words_removed FROM "
+      "article_edits "
+      "WHERE detected_at > now() - interval '7 days' ORDER BY detected_at DESC");
+  ASSERT_TRUE(plan);
+  std::string text;
+  for (int i = 0; i < plan->size(); ++i) text.append(plan->get(i, 0)).append("\n");
+  EXPECT_EQ(text.find("articles"), std::string::npos) << text;
+  EXPECT_EQ(text.find("article_versions"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace fw::test
