@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <string_view>
 
 extern char** environ;
 
@@ -25,6 +26,21 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::size_t k_output_tail = 4096;
+
+// The daemon's variables a hook command gets: what a program needs to run
+// (search path, home, user, locale, time zone, temporary directory), nothing
+// else. The daemon's environment also holds PGPASSWORD and every hook's
+// secret_env; a command sees none of them (it gets its event in FEEDWATCH_*
+// variables and on stdin).
+bool inherited(std::string_view entry) {
+  std::string_view name = entry.substr(0, entry.find('='));
+  static constexpr std::string_view k_names[] = {"PATH", "HOME",     "USER", "LOGNAME",
+                                                 "LANG", "LANGUAGE", "TZ",   "TMPDIR"};
+  for (std::string_view n : k_names) {
+    if (name == n) return true;
+  }
+  return name.starts_with("LC_");
+}
 
 struct Run : std::enable_shared_from_this<Run> {
   Run(asio::io_context& io_, pid_t pid_, int pidfd, int in_fd, int out_fd)
@@ -141,7 +157,9 @@ void run_command(asio::io_context& io, const std::vector<std::string>& argv, std
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (inherited(*e)) env_strings.emplace_back(*e);
+  }
   for (const auto& e : env) env_strings.push_back(e);
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());

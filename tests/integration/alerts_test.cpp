@@ -238,10 +238,19 @@ TEST(AlertsEndToEnd, ExecHookGetsTheJsonOnStdinAndIsKilledAfterItsTimeout) {
   std::string cfg = dir.write(
       "c.yaml", alert_config(db, dir, feed.url("/feed/"),
                              "  - name: receiver\n    format: exec\n    command: [/bin/sh, -c, 'cat > \"" +
-                                 out + "/$FEEDWATCH_IDEMPOTENCY_KEY.json\"']\n    timeout: 5s\n"));
+                                 out + "/$FEEDWATCH_IDEMPOTENCY_KEY.json\"; env > \"" + dir.path() +
+                                 "/env.txt\"']\n    timeout: 5s\n"));
+  // A secret in the daemon's environment (a hook's secret_env, PGPASSWORD) must not reach the command.
+  setenv("FW_TEST_EXEC_SECRET", "do-not-leak", 1);
   ProcessResult r = run_feedwatch({"once", "--config", cfg});
+  unsetenv("FW_TEST_EXEC_SECRET");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(db.scalar("SELECT count(*) FROM alert_deliveries WHERE status = 'delivered'"), "2");
+  const std::string env = read_file(dir.path() + "/env.txt");
+  EXPECT_EQ(env.find("do-not-leak"), std::string::npos) << env;
+  EXPECT_EQ(env.find("PGPASSWORD"), std::string::npos) << env;
+  EXPECT_NE(env.find("FEEDWATCH_IDEMPOTENCY_KEY="), std::string::npos) << env;
+  EXPECT_NE(env.find("PATH="), std::string::npos) << env;
   int files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(out)) {
     ++files;
