@@ -120,9 +120,12 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'feedwatch_analyst') THEN
         BEGIN
             CREATE ROLE feedwatch_analyst NOLOGIN;
-        EXCEPTION WHEN insufficient_privilege THEN
-            RAISE NOTICE 'feedwatch: role feedwatch_analyst not created (% lacks CREATEROLE): see deploy/README.md', current_user;
-            RETURN;
+        EXCEPTION
+            WHEN insufficient_privilege THEN
+                RAISE NOTICE 'feedwatch: role feedwatch_analyst not created (% lacks CREATEROLE): see deploy/README.md', current_user;
+                RETURN;
+            WHEN unique_violation OR duplicate_object THEN
+                NULL;  -- roles are cluster-wide: another database's migration created it just now
         END;
     END IF;
     BEGIN
