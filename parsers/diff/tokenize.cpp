@@ -196,24 +196,26 @@ class Tokenizer {
   std::vector<std::size_t> units() const {
     std::vector<std::size_t> out;
     if (!m_text.empty()) out.push_back(0);
-    std::size_t i = 0;
-    while ((i = next_break_candidate(i)) < m_text.size()) {
-      if (!is_newline_at(i)) {
-        ++i;
-        continue;
-      }
-      std::size_t start = whitespace_run_start(i);
-      TokenKind kind = TokenKind::space;
-      std::size_t end = scan_space(start, &kind);
-      if (kind == TokenKind::paragraph_break && end < m_text.size()) out.push_back(end);
-      i = end;
-    }
+    for_each_break([&](std::size_t, std::size_t end) {
+      if (end < m_text.size()) out.push_back(end);
+    });
     return out;
   }
 
   std::vector<std::pair<std::size_t, std::size_t>> spans() const {
     std::vector<std::pair<std::size_t, std::size_t>> out;
     std::size_t begin = 0;
+    for_each_break([&](std::size_t start, std::size_t end) {
+      out.emplace_back(begin, start);
+      begin = end;
+    });
+    out.emplace_back(begin, m_text.size());
+    return out;
+  }
+
+  // Calls f(start, end) for each paragraph_break token, in order.
+  template <class F>
+  void for_each_break(F&& f) const {
     std::size_t i = 0;
     while ((i = next_break_candidate(i)) < m_text.size()) {
       if (!is_newline_at(i)) {
@@ -223,14 +225,9 @@ class Tokenizer {
       std::size_t start = whitespace_run_start(i);
       TokenKind kind = TokenKind::space;
       std::size_t end = scan_space(start, &kind);
-      if (kind == TokenKind::paragraph_break) {
-        out.emplace_back(begin, start);
-        begin = end;
-      }
+      if (kind == TokenKind::paragraph_break) f(start, end);
       i = end;
     }
-    out.emplace_back(begin, m_text.size());
-    return out;
   }
 
   // Where the sentence-end pattern (sentence end, closings, whitespace) before a
