@@ -1,4 +1,4 @@
-// Ranked search and the edit log on a real PostgreSQL (sql/004, sql/007).
+// Ranked search and the edit log on a real PostgreSQL (sql/004, sql/007, sql/011).
 // search_articles() is checked on both of its index paths: RUM (the migrations
 // run as a superuser, and the rum extension is installed) and GIN (run as a
 // role that cannot create extensions, as on a shared server). Both must give
@@ -180,6 +180,94 @@ TEST(EditLog, UrlAndTitleAreCopiedAndTheRecentEditsQueryReadsNoArticles) {
   for (int i = 0; i < plan->size(); ++i) text.append(plan->get(i, 0)).append("\n");
   EXPECT_EQ(text.find("articles"), std::string::npos) << text;
   EXPECT_EQ(text.find("article_versions"), std::string::npos) << text;
+}
+
+// The feeds of each edit (sql/011): article_edit_feeds holds exactly the
+// (feed, change) pairs of article_changes x article_feeds, whichever comes
+// first, and follows links removed, feeds renamed or deleted and changes
+// deleted; a feed's edits, newest first, are read from its primary key.
+TEST(EditFeeds, FeedOfEachEditFollowsLinksAndIsReadInTimeOrder) {
+  TempDatabase db;
+  db::Connection conn = db.connect();
+  ASSERT_TRUE(db::migrate(conn));
+  seed(conn);
+  // What the table must hold: the definition, against the table.
+  const auto mismatches = [&] {
+    return db.scalar(R"sql(
+      WITH want AS (SELECT f.name AS feed, c.detected_at, c.id AS change_id
+                    FROM article_changes c JOIN article_feeds af ON af.article_id = c.article_id
+                    JOIN feeds f ON f.id = af.feed_id),
+           have AS (SELECT feed, detected_at, change_id FROM article_edit_feeds)
+      SELECT (SELECT count(*) FROM (TABLE want EXCEPT ALL TABLE have) x)
+           + (SELECT count(*) FROM (TABLE have EXCEPT ALL TABLE want) y))sql");
+  };
+  // The edits of one feed as the web view reads them: "change_id,..." newest first.
+  const auto edits_of = [&](const std::string& feed) {
+    auto r = conn.exec(
+        "SELECT coalesce(string_agg(change_id::text, ',' ORDER BY detected_at DESC, change_id DESC), '') "
+        "FROM article_edit_feeds WHERE feed = $1",
+        {feed});
+    EXPECT_TRUE(r) << conn.last_error().message;
+    return r ? std::string(r->get(0, 0)) : std::string();
+  };
+  ASSERT_TRUE(conn.exec_script(R"sql(
+    INSERT INTO feeds (id, name, url, config_url) VALUES
+      (1, 'tech', 'https://news.example/tech/feed/', 'https://news.example/tech/feed/'),
+      (2, 'policy', 'https://news.example/policy/feed/', 'https://news.example/policy/feed/'),
+      (3, 'wire', 'https://wire.example/feed/', 'https://wire.example/feed/');
+    INSERT INTO article_feeds (article_id, feed_id) VALUES (1, 1), (3, 1), (3, 2);
+    INSERT INTO article_changes (id, article_id, old_version_id, new_version_id, source, kinds, detected_at)
+      VALUES (100, 3, 30, 31, 'page', ARRAY['substantive'], '2026-11-01 10:00Z'),
+             (101, 1, 10, 10, 'page', ARRAY['title_changed'], '2026-11-02 10:00Z'),
+             (102, 3, 30, 31, 'page', ARRAY['minor'], '2026-11-02 10:00Z'),
+             (103, 4, 40, 40, 'page', ARRAY['minor'], '2026-11-03 10:00Z');
+  )sql"))
+      << conn.last_error().message;
+  EXPECT_EQ(mismatches(), "0");
+  EXPECT_EQ(edits_of("tech"), "102,101,100");  // same time: the higher change id first
+  EXPECT_EQ(edits_of("policy"), "102,100");
+  EXPECT_EQ(edits_of("wire"), "");  // article 4 is in no feed yet
+
+  // Article 4 shows up in a feed after its edit: the edit is that feed's too.
+  ASSERT_TRUE(conn.exec_script("INSERT INTO article_feeds (article_id, feed_id) VALUES (4, 3)"));
+  EXPECT_EQ(edits_of("wire"), "103");
+  // Seen again (the daemon's upsert): nothing changes.
+  ASSERT_TRUE(
+      conn.exec_script("INSERT INTO article_feeds (article_id, feed_id) VALUES (4, 3) "
+                       "ON CONFLICT (article_id, feed_id) DO UPDATE SET last_seen_at = now()"));
+  EXPECT_EQ(edits_of("wire"), "103");
+  EXPECT_EQ(mismatches(), "0");
+
+  // A link removed, a feed renamed, a change deleted, a change moved in time, a feed deleted.
+  ASSERT_TRUE(conn.exec_script("DELETE FROM article_feeds WHERE article_id = 3 AND feed_id = 2"));
+  EXPECT_EQ(edits_of("policy"), "");
+  EXPECT_EQ(edits_of("tech"), "102,101,100");
+  ASSERT_TRUE(conn.exec_script("UPDATE feeds SET name = 'technology' WHERE id = 1"));
+  EXPECT_EQ(edits_of("tech"), "");
+  EXPECT_EQ(edits_of("technology"), "102,101,100");
+  ASSERT_TRUE(conn.exec_script("DELETE FROM article_changes WHERE id = 101"));
+  ASSERT_TRUE(conn.exec_script("UPDATE article_changes SET detected_at = '2026-10-01Z' WHERE id = 102"));
+  EXPECT_EQ(edits_of("technology"), "100,102");
+  EXPECT_EQ(mismatches(), "0");
+  ASSERT_TRUE(conn.exec_script("DELETE FROM feeds WHERE id = 1"));
+  EXPECT_EQ(edits_of("technology"), "");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM article_edit_feeds"), "1");  // wire's
+  EXPECT_EQ(mismatches(), "0");
+
+  // The web view's feed filter: the feed's own index in time order, no probe of
+  // article_feeds per edit, no sort (the tables here are tiny: with a few rows
+  // a scan and a sort cost less, so those are turned off).
+  ASSERT_TRUE(conn.exec_script("SET enable_seqscan = off; SET enable_bitmapscan = off;"));
+  auto plan = conn.exec(
+      "EXPLAIN SELECT e.change_id, e.url, e.title FROM article_edit_feeds f "
+      "JOIN article_edits e ON e.change_id = f.change_id WHERE f.feed = 'wire' "
+      "ORDER BY f.detected_at DESC, f.change_id DESC LIMIT 51");
+  ASSERT_TRUE(plan) << conn.last_error().message;
+  std::string text;
+  for (int i = 0; i < plan->size(); ++i) text.append(plan->get(i, 0)).append("\n");
+  EXPECT_NE(text.find("Scan Backward using article_change_feeds_pkey"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Sort"), std::string::npos) << text;
+  EXPECT_EQ(text.find("article_feeds"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -208,13 +208,17 @@ TEST_F(WebTest, EditsPageListsTheEdit) {
 TEST_F(WebTest, EditFiltersSelectTheEditOrNot) {
   const std::string listed = "DeepSeek model cost questioned</a>";
   for (const std::string target :
-       {"/?feed=focus", "/?rule=china-tech", "/?since=2000-01-01", "/?kind=substantive&feed=focus"}) {
+       {"/?feed=focus", "/?rule=china-tech", "/?since=2000-01-01", "/?kind=substantive&feed=focus",
+        "/?feed=focus&since=2000-01-01&rule=china-tech"}) {
     const Answer a = page(target);
     EXPECT_EQ(a.status, 200) << target;
     EXPECT_TRUE(contains(a.body, listed)) << target << "\n" << a.body;
   }
-  for (const std::string target :
-       {"/?feed=other", "/?rule=no-such-rule", "/?kind=removed", "/?since=2000-01-01&until=2000-01-02"}) {
+  const std::string first_change = s->db.scalar("SELECT min(id) FROM article_changes");
+  for (const std::string& target :
+       {std::string("/?feed=other"), std::string("/?rule=no-such-rule"), std::string("/?kind=removed"),
+        std::string("/?since=2000-01-01&until=2000-01-02"), "/?feed=focus&before=" + first_change,
+        std::string("/?feed=focus&until=2000-01-02"), std::string("/?feed=focus&kind=removed")}) {
     const Answer a = page(target);
     EXPECT_EQ(a.status, 200) << target;
     EXPECT_FALSE(contains(a.body, listed)) << target << "\n" << a.body;
