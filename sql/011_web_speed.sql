@@ -106,3 +106,174 @@ BEGIN
     END IF;
 END
 $$;
+
+-- 2. Ranked search for common terms. Ranking every match costs per match (RUM:
+--    about 1 us to read a match's positions from the index and rank it, even
+--    just to list the matches; GIN: a vector read from TOAST per match), so a
+--    term in a quarter of all versions cost over 200 ms at a million articles.
+--    What is cheap for such a term is the other direction: reading versions
+--    newest first (the primary key backwards) and testing each vector finds a
+--    match every few rows. search_articles() therefore has two ways to fill
+--    its candidates, chosen per query from the planner's statistics:
+--
+--    * a term estimated in at most `limit` versions: every match is ranked
+--      (RUM: the index orders them by rank; GIN: as in 004, the `candidates`
+--      newest matches, found through the index);
+--    * a commoner term: its `candidates` newest matching versions, found by
+--      reading versions newest first, are ranked (the same rank function), and
+--      each article's best of them is returned, best first. That is the best
+--      of the term's recent mentions, which is what 004's GIN ranking already
+--      meant by candidates. If the reading finds fewer than `candidates`
+--      matches within 4 times the rows the estimate expects (the estimate was
+--      too high, e.g. a phrase of two common words), every match is ranked as
+--      for a rare term: no term loses recall.
+--
+--    `limit` is where the two cost the same: ranking M matches costs M times
+--    c_rank, reading newest first costs candidates x versions / M rows times
+--    c_row, and c_row / c_rank is about 16 here (bench/README.md, "Analyst
+--    search"), so limit = sqrt(16 x candidates x versions): about 134,000
+--    matches of 1,120,000 versions with 1,000 candidates. The setting
+--    feedwatch.search_exhaustive_limit overrides it (0: always read newest
+--    first; a large number: always rank every match).
+
+-- How many rows search_articles() reads newest first for tsq (0: rank every
+-- match instead). The estimate is the planner's, from the column's statistics.
+-- VOLATILE only because EXPLAIN is refused inside a function that is not; it
+-- writes nothing.
+CREATE FUNCTION feedwatch_search_walk(tsq tsquery, candidates integer) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE
+    SET search_path FROM CURRENT
+AS $$
+DECLARE
+    plan json;
+    estimate double precision;
+    versions double precision;
+    exhaustive_limit double precision;
+BEGIN
+    EXECUTE format('EXPLAIN (FORMAT JSON) SELECT 1 FROM article_versions WHERE search @@ %L::tsquery', tsq)
+        INTO plan;
+    estimate := greatest((plan -> 0 -> 'Plan' ->> 'Plan Rows')::double precision, 1);
+    SELECT greatest(c.reltuples, 0) INTO versions FROM pg_class c WHERE c.oid = 'article_versions'::regclass;
+    exhaustive_limit := coalesce(nullif(current_setting('feedwatch.search_exhaustive_limit', true), '')::double precision,
+                                 sqrt(16 * greatest(candidates, 1) * versions));
+    IF estimate <= exhaustive_limit THEN
+        RETURN 0;
+    END IF;
+    RETURN least(greatest(ceil(4 * greatest(candidates, 1) * greatest(versions, estimate) / estimate), candidates), 1000000)::bigint;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION feedwatch_search_walk(tsquery, integer) FROM PUBLIC;
+
+DO $$
+DECLARE
+    rum boolean := EXISTS (SELECT 1 FROM pg_class c JOIN pg_am am ON am.oid = c.relam
+                           WHERE c.relname = 'article_versions_search' AND am.amname = 'rum'
+                             AND c.relnamespace = current_schema()::regnamespace);
+BEGIN
+    IF rum THEN
+        -- RUM: rank = 1 / (search <=> query), the index's own rank, computed
+        -- from the vector for the newest-first candidates.
+        CREATE OR REPLACE FUNCTION search_articles(query text, max_results integer DEFAULT 20,
+                                                   candidates integer DEFAULT 1000)
+            RETURNS TABLE (article_id bigint, version_id bigint, version integer, url text, title text,
+                           fetched_at timestamptz, is_current boolean, rank real)
+            LANGUAGE plpgsql STABLE SECURITY DEFINER
+            SET search_path FROM CURRENT
+            SET enable_seqscan = off
+        AS $fn$
+        DECLARE
+            tsq constant tsquery := websearch_to_tsquery('english'::regconfig, query);
+            wanted constant integer := greatest(candidates, 1);
+            walk constant bigint := feedwatch_search_walk(tsq, wanted);
+        BEGIN
+            RETURN QUERY
+            WITH recent AS MATERIALIZED (
+                SELECT v.id, v.article_id, v.version, v.title, v.fetched_at, v.search <=> tsq AS distance
+                FROM (SELECT av.id, av.article_id, av.version, av.title, av.fetched_at, av.search
+                      FROM article_versions av
+                      ORDER BY av.id DESC
+                      LIMIT walk) v
+                WHERE v.search @@ tsq
+                ORDER BY v.id DESC
+                LIMIT wanted
+            ), pool AS (
+                SELECT r.* FROM recent r WHERE (SELECT count(*) FROM recent) >= wanted
+                UNION ALL
+                (SELECT v.id, v.article_id, v.version, v.title, v.fetched_at, v.search <=> tsq
+                 FROM article_versions v
+                 WHERE (SELECT count(*) FROM recent) < wanted AND v.search @@ tsq
+                 ORDER BY v.search <=> tsq
+                 LIMIT greatest(least(candidates, 5 * max_results), max_results, 1))
+            ), best AS (
+                SELECT DISTINCT ON (p.article_id) p.*
+                FROM pool p
+                ORDER BY p.article_id, p.distance, p.id DESC
+            ), top AS (
+                SELECT * FROM best b
+                ORDER BY b.distance, b.fetched_at DESC, b.id DESC
+                LIMIT greatest(max_results, 0)
+            )
+            SELECT t.article_id, t.id, t.version, a.url, coalesce(t.title, a.title), t.fetched_at,
+                   t.id = a.current_version_id, (1 / t.distance)::real
+            FROM top t
+            JOIN articles a ON a.id = t.article_id
+            ORDER BY t.distance, t.fetched_at DESC, t.id DESC;
+        END
+        $fn$;
+    ELSE
+        -- GIN: ts_rank, as in 004; both ways find the `candidates` newest
+        -- matches (the index and a sort of ids for a rare term, reading newest
+        -- first for a common one), so only the cost differs.
+        CREATE OR REPLACE FUNCTION search_articles(query text, max_results integer DEFAULT 20,
+                                                   candidates integer DEFAULT 1000)
+            RETURNS TABLE (article_id bigint, version_id bigint, version integer, url text, title text,
+                           fetched_at timestamptz, is_current boolean, rank real)
+            LANGUAGE plpgsql STABLE SECURITY DEFINER
+            SET search_path FROM CURRENT
+            SET enable_seqscan = off
+        AS $fn$
+        DECLARE
+            tsq constant tsquery := websearch_to_tsquery('english'::regconfig, query);
+            wanted constant integer := greatest(candidates, 1);
+            walk constant bigint := feedwatch_search_walk(tsq, wanted);
+        BEGIN
+            RETURN QUERY
+            WITH recent AS MATERIALIZED (
+                SELECT v.id, v.article_id, v.version, v.title, v.fetched_at, ts_rank(v.search, tsq) AS rank
+                FROM (SELECT av.id, av.article_id, av.version, av.title, av.fetched_at, av.search
+                      FROM article_versions av
+                      ORDER BY av.id DESC
+                      LIMIT walk) v
+                WHERE v.search @@ tsq
+                ORDER BY v.id DESC
+                LIMIT wanted
+            ), indexed AS MATERIALIZED (
+                SELECT v.id, v.article_id, v.version, v.title, v.fetched_at, v.search
+                FROM article_versions v
+                WHERE (SELECT count(*) FROM recent) < wanted AND v.search @@ tsq
+                ORDER BY v.id + 0 DESC
+                LIMIT wanted
+            ), pool AS (
+                SELECT r.* FROM recent r WHERE (SELECT count(*) FROM recent) >= wanted
+                UNION ALL
+                SELECT i.id, i.article_id, i.version, i.title, i.fetched_at, ts_rank(i.search, tsq)
+                FROM indexed i
+            ), best AS (
+                SELECT DISTINCT ON (p.article_id) p.*
+                FROM pool p
+                ORDER BY p.article_id, p.rank DESC, p.id DESC
+            ), top AS (
+                SELECT * FROM best b
+                ORDER BY b.rank DESC, b.fetched_at DESC, b.id DESC
+                LIMIT greatest(max_results, 0)
+            )
+            SELECT t.article_id, t.id, t.version, a.url, coalesce(t.title, a.title), t.fetched_at,
+                   t.id = a.current_version_id, t.rank
+            FROM top t
+            JOIN articles a ON a.id = t.article_id
+            ORDER BY t.rank DESC, t.fetched_at DESC, t.id DESC;
+        END
+        $fn$;
+    END IF;
+END
+$$;

@@ -3,7 +3,8 @@
 // run as a superuser, and the rum extension is installed) and GIN (run as a
 // role that cannot create extensions, as on a shared server). Both must give
 // the same answers: title matches rank first, one row per article (its best
-// version), text a later version removed still found, max_results honoured.
+// version), text a later version removed still found, max_results honoured;
+// a common term is ranked over its newest matches (sql/011).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -121,6 +122,67 @@ TEST_P(RankedSearch, NewVersionsAreFoundOnceIndexed) {
   std::vector<std::string> found = search("huawei");
   EXPECT_EQ(found.size(), 4U);
   EXPECT_NE(std::find(found.begin(), found.end(), "4:41:true"), found.end());
+}
+
+// A common term (sql/011): its `candidates` newest matching versions, read
+// newest first, are ranked instead of every match. The setting forces that
+// way here (the statistics of five versions never would); with candidates = 2
+// the newest two of Huawei's three matching versions (ids 30, 20) are ranked,
+// so article 1 (older, title match) is left out. With at least as many
+// candidates as matches the answer is the exhaustive one, and when reading
+// newest first finds fewer matches than candidates, every match is ranked.
+TEST_P(RankedSearch, CommonTermRanksItsNewestMatches) {
+  const std::vector<std::string> exhaustive = search("huawei");
+  ASSERT_TRUE(m_conn.exec("SET feedwatch.search_exhaustive_limit = 0"));
+  auto r = m_conn.exec(
+      "SELECT string_agg(article_id || ':' || version_id, ',' ORDER BY article_id) "
+      "FROM search_articles('huawei', 20, 2)");
+  ASSERT_TRUE(r) << m_conn.last_error().message;
+  EXPECT_EQ(r->get(0, 0), "2:20,3:30");
+  auto walk = m_conn.exec("SELECT feedwatch_search_walk('huawei'::tsquery, 2)");  // rows read at most
+  ASSERT_TRUE(walk) << m_conn.last_error().message;
+  EXPECT_GE(walk->get_int(0, 0), 2);
+  auto three = m_conn.exec(
+      "SELECT article_id || ':' || version_id || ':' || is_current FROM "
+      "search_articles('huawei', 20, 3)");
+  ASSERT_TRUE(three) << m_conn.last_error().message;
+  std::vector<std::string> found;
+  for (int i = 0; i < three->size(); ++i) found.emplace_back(three->get(i, 0));
+  EXPECT_EQ(found, exhaustive);
+  // Fewer matches than candidates: every match ranked, nothing lost.
+  EXPECT_EQ(search("huawei"), exhaustive);
+  EXPECT_EQ(search("huawei -chip").size(), 2U);
+  EXPECT_EQ(search("tencent"), std::vector<std::string>{"4:40:true"});
+  EXPECT_TRUE(search("nokia").empty());
+}
+
+// Which way is chosen: the planner's estimate of the matches against
+// sqrt(16 x candidates x versions). A small archive is always ranked
+// exhaustively; a term in every one of 3,000 versions is read newest first.
+TEST_P(RankedSearch, TheStatisticsChooseTheWay) {
+  ASSERT_TRUE(m_conn.exec_script("ANALYZE article_versions"));
+  EXPECT_EQ(m_db.scalar("SELECT feedwatch_search_walk(websearch_to_tsquery('english', 'huawei'), 1000)"),
+            "0");
+  ASSERT_TRUE(m_conn.exec_script(R"sql(
+    INSERT INTO articles (id, article_key, url, title)
+      SELECT 100 + i, 'g' || i, 'https://news.example/g' || i, 'Market wrap ' || i FROM generate_series(1, 3000) i;
+    INSERT INTO article_versions (id, article_id, version, source, title, body_text, text_sha256)
+      SELECT 1000 + i, 100 + i, 1, 'page', 'Market wrap ' || i, 'Shares moved in Shenzhen trading.', 'g' || i
+      FROM generate_series(1, 3000) i;
+    UPDATE articles SET current_version_id = id + 900 WHERE id > 100;
+  )sql"))
+      << m_conn.last_error().message;
+  ASSERT_EQ(m_db.scalar("SELECT feedwatch_index_search(5000)"), "3000");
+  ASSERT_TRUE(m_conn.exec_script("ANALYZE article_versions"));
+  // 3,005 versions, 3,000 estimated matches: limit sqrt(16 x 10 x 3005) = 693.
+  EXPECT_NE(m_db.scalar("SELECT feedwatch_search_walk(websearch_to_tsquery('english', 'shenzhen'), 10)"),
+            "0");
+  EXPECT_EQ(m_db.scalar("SELECT feedwatch_search_walk(websearch_to_tsquery('english', 'huawei'), 10)"), "0");
+  // Newest first: the ten newest matches (versions 2991-3000), ranked.
+  EXPECT_EQ(m_db.scalar("SELECT min(version_id) || '-' || max(version_id) || ' ' || count(*) "
+                        "FROM search_articles('shenzhen', 20, 10)"),
+            "3991-4000 10");
+  EXPECT_EQ(search("huawei").size(), 3U);
 }
 
 INSTANTIATE_TEST_SUITE_P(Paths, RankedSearch, ::testing::Values(Path::rum, Path::gin),
