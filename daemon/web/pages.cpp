@@ -743,10 +743,18 @@ Response search_page(db::Connection& conn, const Target& t, std::string* db_erro
           "WITH r AS (SELECT * FROM search_articles($1, $2, $5) "
           "           ORDER BY rank DESC, fetched_at DESC, version_id DESC OFFSET $3) "
           "SELECT r.article_id, r.version, r.url, r.title, {}, r.is_current, "
-          "       ts_headline('english', left(s.body_text, 30000), websearch_to_tsquery('english', $1), $4), "
+          "       ts_headline('english', w.text, websearch_to_tsquery('english', $1), $4), "
           "       (SELECT max(l.version) FROM article_version_list l "
           "        WHERE l.article_id = r.article_id) "
           "FROM r JOIN article_search s ON s.version_id = r.version_id "
+          // ts_headline parses all the text it is given (about 1.5 ms per 4 KB):
+          // give it 1,000 characters from just before the first place a query
+          // lexeme appears as typed (a stem is nearly always a prefix of the
+          // word), else, as before, the first 30,000 characters.
+          "CROSS JOIN LATERAL (SELECT min(nullif(strpos(lower(left(s.body_text, 30000)), m[1]), 0)) AS hit "
+          "   FROM regexp_matches(websearch_to_tsquery('english', $1)::text, '''([^'']+)''', 'g') m) h "
+          "CROSS JOIN LATERAL (SELECT CASE WHEN h.hit IS NULL THEN left(s.body_text, 30000) "
+          "   ELSE substr(s.body_text, greatest(h.hit - 300, 1), 1000) END AS text) w "
           "ORDER BY r.rank DESC, r.fetched_at DESC, r.version_id DESC",
           iso("r.fetched_at")),
       {q, std::to_string(offset + k_search_per_page + 1), std::to_string(offset), options,
