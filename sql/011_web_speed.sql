@@ -130,9 +130,10 @@ $$;
 --
 --    `limit` is where the two cost the same: ranking M matches costs M times
 --    c_rank, reading newest first costs candidates x versions / M rows times
---    c_row, and c_row / c_rank is about 16 here (bench/README.md, "Analyst
---    search"), so limit = sqrt(16 x candidates x versions): about 134,000
---    matches of 1,120,000 versions with 1,000 candidates. The setting
+--    c_row, and c_row / c_rank measured 10 to 16 here (bench/README.md,
+--    "Analyst search"; 16 leans towards exhaustive ranking), so limit =
+--    sqrt(16 x candidates x versions): about 133,000 matches of 1,100,000
+--    versions with 1,000 candidates. The setting
 --    feedwatch.search_exhaustive_limit overrides it (0: always read newest
 --    first; a large number: always rank every match).
 
