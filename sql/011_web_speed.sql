@@ -10,7 +10,11 @@
 --    size. A change belongs to every feed its article appeared in, also a feed
 --    that listed the article only after the change (as the probe did). The
 --    feed is stored by name (feeds.name is unique and stable; a rename
---    cascades), so analysts filter on it without reading feeds.
+--    cascades), so analysts filter on it without reading feeds. The daemon
+--    locks the article row (FOR UPDATE) before it links an article to a feed
+--    or records a change of it, so two transactions doing one each for the
+--    same article run one after the other, and the second one's trigger sees
+--    the first one's row.
 
 CREATE TABLE article_change_feeds (
     feed        text        NOT NULL,
