@@ -155,6 +155,9 @@ DECLARE
     versions double precision;
     exhaustive_limit double precision;
 BEGIN
+    IF numnode(tsq) = 0 THEN
+        RETURN 0;  -- no lexeme (only stop words): nothing matches
+    END IF;
     EXECUTE format('EXPLAIN (FORMAT JSON) SELECT 1 FROM article_versions WHERE search @@ %L::tsquery', tsq)
         INTO plan;
     estimate := greatest((plan -> 0 -> 'Plan' ->> 'Plan Rows')::double precision, 1);
@@ -169,6 +172,11 @@ END
 $$;
 REVOKE EXECUTE ON FUNCTION feedwatch_search_walk(tsquery, integer) FROM PUBLIC;
 
+-- Both versions below first fill the candidates (version ids and their rank)
+-- one way or the other, in separate statements, so that the way not taken
+-- is not even started (an index scan is set up when its statement starts,
+-- which costs RUM a second for a query like `-tencent`), then keep each
+-- article's best and return the best articles, as 007 did.
 DO $$
 DECLARE
     rum boolean := EXISTS (SELECT 1 FROM pg_class c JOIN pg_am am ON am.oid = c.relam
@@ -177,7 +185,7 @@ DECLARE
 BEGIN
     IF rum THEN
         -- RUM: rank = 1 / (search <=> query), the index's own rank, computed
-        -- from the vector for the newest-first candidates.
+        -- from the vector for the candidates read newest first.
         CREATE OR REPLACE FUNCTION search_articles(query text, max_results integer DEFAULT 20,
                                                    candidates integer DEFAULT 1000)
             RETURNS TABLE (article_id bigint, version_id bigint, version integer, url text, title text,
@@ -190,25 +198,34 @@ BEGIN
             tsq constant tsquery := websearch_to_tsquery('english'::regconfig, query);
             wanted constant integer := greatest(candidates, 1);
             walk constant bigint := feedwatch_search_walk(tsq, wanted);
+            ids bigint[];
+            distances real[];
         BEGIN
+            IF walk > 0 THEN
+                SELECT array_agg(r.id ORDER BY r.id DESC), array_agg(r.distance ORDER BY r.id DESC)
+                INTO ids, distances
+                FROM (SELECT v.id, v.search <=> tsq AS distance
+                      FROM (SELECT av.id, av.search FROM article_versions av ORDER BY av.id DESC LIMIT walk) v
+                      WHERE v.search @@ tsq
+                      ORDER BY v.id DESC
+                      LIMIT wanted) r;
+            END IF;
+            IF coalesce(cardinality(ids), 0) < wanted THEN
+                -- Every match, ranked by the index; the 5 x max_results best
+                -- (at most `candidates`) leave max_results articles.
+                SELECT array_agg(r.id), array_agg(r.distance)
+                INTO ids, distances
+                FROM (SELECT v.id, v.search <=> tsq AS distance
+                      FROM article_versions v
+                      WHERE v.search @@ tsq
+                      ORDER BY v.search <=> tsq
+                      LIMIT greatest(least(candidates, 5 * max_results), max_results, 1)) r;
+            END IF;
             RETURN QUERY
-            WITH recent AS MATERIALIZED (
-                SELECT v.id, v.article_id, v.version, v.title, v.fetched_at, v.search <=> tsq AS distance
-                FROM (SELECT av.id, av.article_id, av.version, av.title, av.fetched_at, av.search
-                      FROM article_versions av
-                      ORDER BY av.id DESC
-                      LIMIT walk) v
-                WHERE v.search @@ tsq
-                ORDER BY v.id DESC
-                LIMIT wanted
-            ), pool AS (
-                SELECT r.* FROM recent r WHERE (SELECT count(*) FROM recent) >= wanted
-                UNION ALL
-                (SELECT v.id, v.article_id, v.version, v.title, v.fetched_at, v.search <=> tsq
-                 FROM article_versions v
-                 WHERE (SELECT count(*) FROM recent) < wanted AND v.search @@ tsq
-                 ORDER BY v.search <=> tsq
-                 LIMIT greatest(least(candidates, 5 * max_results), max_results, 1))
+            WITH pool AS (
+                SELECT v.id, v.article_id, v.version, v.title, v.fetched_at, c.distance
+                FROM unnest(ids, distances) AS c(id, distance)
+                JOIN article_versions v ON v.id = c.id
             ), best AS (
                 SELECT DISTINCT ON (p.article_id) p.*
                 FROM pool p
@@ -241,28 +258,34 @@ BEGIN
             tsq constant tsquery := websearch_to_tsquery('english'::regconfig, query);
             wanted constant integer := greatest(candidates, 1);
             walk constant bigint := feedwatch_search_walk(tsq, wanted);
+            ids bigint[];
+            ranks real[];
         BEGIN
+            IF walk > 0 THEN
+                SELECT array_agg(r.id ORDER BY r.id DESC), array_agg(r.rank ORDER BY r.id DESC)
+                INTO ids, ranks
+                FROM (SELECT v.id, ts_rank(v.search, tsq) AS rank
+                      FROM (SELECT av.id, av.search FROM article_versions av ORDER BY av.id DESC LIMIT walk) v
+                      WHERE v.search @@ tsq
+                      ORDER BY v.id DESC
+                      LIMIT wanted) r;
+            END IF;
+            IF coalesce(cardinality(ids), 0) < wanted THEN
+                -- As 004: the newest matches through the index (id + 0: not
+                -- by walking the primary key), ranked.
+                SELECT array_agg(r.id), array_agg(ts_rank(r.search, tsq))
+                INTO ids, ranks
+                FROM (SELECT v.id, v.search
+                      FROM article_versions v
+                      WHERE v.search @@ tsq
+                      ORDER BY v.id + 0 DESC
+                      LIMIT wanted) r;
+            END IF;
             RETURN QUERY
-            WITH recent AS MATERIALIZED (
-                SELECT v.id, v.article_id, v.version, v.title, v.fetched_at, ts_rank(v.search, tsq) AS rank
-                FROM (SELECT av.id, av.article_id, av.version, av.title, av.fetched_at, av.search
-                      FROM article_versions av
-                      ORDER BY av.id DESC
-                      LIMIT walk) v
-                WHERE v.search @@ tsq
-                ORDER BY v.id DESC
-                LIMIT wanted
-            ), indexed AS MATERIALIZED (
-                SELECT v.id, v.article_id, v.version, v.title, v.fetched_at, v.search
-                FROM article_versions v
-                WHERE (SELECT count(*) FROM recent) < wanted AND v.search @@ tsq
-                ORDER BY v.id + 0 DESC
-                LIMIT wanted
-            ), pool AS (
-                SELECT r.* FROM recent r WHERE (SELECT count(*) FROM recent) >= wanted
-                UNION ALL
-                SELECT i.id, i.article_id, i.version, i.title, i.fetched_at, ts_rank(i.search, tsq)
-                FROM indexed i
+            WITH pool AS (
+                SELECT v.id, v.article_id, v.version, v.title, v.fetched_at, c.rank
+                FROM unnest(ids, ranks) AS c(id, rank)
+                JOIN article_versions v ON v.id = c.id
             ), best AS (
                 SELECT DISTINCT ON (p.article_id) p.*
                 FROM pool p
