@@ -154,6 +154,13 @@ TEST_P(RankedSearch, CommonTermRanksItsNewestMatches) {
   EXPECT_EQ(search("huawei -chip").size(), 2U);
   EXPECT_EQ(search("tencent"), std::vector<std::string>{"4:40:true"});
   EXPECT_TRUE(search("nokia").empty());
+  EXPECT_TRUE(search("the").empty());  // only a stop word: no lexeme, nothing matches
+  // Everything but article 4 (a negation alone ranks nothing: rank 0).
+  auto rest = m_conn.exec(
+      "SELECT string_agg(article_id::text, ',' ORDER BY article_id) FROM "
+      "search_articles('-tencent')");
+  ASSERT_TRUE(rest) << m_conn.last_error().message;
+  EXPECT_EQ(rest->get(0, 0), "1,2,3");
 }
 
 // Which way is chosen: the planner's estimate of the matches against
