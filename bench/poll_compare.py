@@ -244,6 +244,7 @@ def main():
     ap.add_argument("--changed", type=float, default=0.10, help="fraction of feeds changed in cycle 3")
     ap.add_argument("--feedwatch", help="the feedwatch binary (default: BUILD/feedwatch)")
     ap.add_argument("--perf", help="record cycle 2 with `perf record -g` into this file (CPU figures then include perf)")
+    ap.add_argument("--perf-run", help="record the daemon during the `run` cycle with `perf record -g -p` into this file")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--json", help="also write the results here")
     args = ap.parse_args()
@@ -315,6 +316,11 @@ def main():
                 offset = os.path.getsize(log_path)
                 psql("UPDATE feeds SET next_poll_at = now()")
                 time.sleep(0.5)
+                recorder = None
+                if args.perf_run:
+                    recorder = subprocess.Popen(["perf", "record", "-q", "-g", "-p", str(daemon.pid), "-o", args.perf_run],
+                                                stdout=devnull, stderr=devnull)
+                    time.sleep(0.5)
                 cpu0, _ = proc_cpu_rss(daemon.pid)
                 pg0 = tree_cpu(pg_pid)
                 while polls_logged(offset) == 0:  # the daemon's next tick: up to 30 s
@@ -326,6 +332,9 @@ def main():
                 time.sleep(1.5)  # the last batch of 304s is written (at most k_unchanged_delay later)
                 cpu1, hwm = proc_cpu_rss(daemon.pid)
                 pg1 = tree_cpu(pg_pid)
+                if recorder:
+                    recorder.send_signal(signal.SIGINT)
+                    recorder.wait()
             finally:
                 daemon.send_signal(signal.SIGTERM)
                 daemon.wait()

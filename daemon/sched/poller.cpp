@@ -43,8 +43,11 @@ namespace {
 constexpr int k_max_parallel_polls = 64;
 // Feeds claimed and not yet finished (in flight or waiting for their host):
 // claims come in runs of about half of this, so each claim statement, and the
-// batch of 304s written before it, serves many polls.
+// batch of 304s written before it, serves many polls. With a per-host
+// min_delay, fewer (Impl::claim_window): a claimed poll must start while its
+// lease lasts, and one host starts one poll per min_delay.
 constexpr int k_max_claimed_polls = 256;
+constexpr int k_min_claimed_polls = 64;
 constexpr int k_max_parallel_pages = 32;
 // Unchanged (304) polls are recorded in batches (store::record_unchanged): at
 // most this many at once, and none waits longer than k_unchanged_delay.
@@ -160,6 +163,18 @@ struct Poller::Impl {
     return seconds(static_cast<std::int64_t>(base * jitter(rng)));
   }
 
+  seconds claim_lease() const { return options.lease.value_or(config.http.timeout + seconds(120)); }
+
+  // How many feeds may be claimed and unfinished at once: all 256 when hosts
+  // have no min_delay; else as many as one host can start within the part of
+  // the lease left after a whole fetch (120 with the defaults), at least 64.
+  int claim_window() const {
+    const seconds delay = config.http.per_host.min_delay;
+    if (delay.count() <= 0) return k_max_claimed_polls;
+    const auto startable = (claim_lease() - config.http.timeout) / delay;
+    return static_cast<int>(std::clamp<std::int64_t>(startable, k_min_claimed_polls, k_max_claimed_polls));
+  }
+
   // `sweep`: continue claiming due feeds in id order from claim_cursor (a refill).
   void poll_due(bool all, bool sweep = false) {
     if (stopping || feed_names.empty() || (all && all_claimed)) return;
@@ -169,9 +184,9 @@ struct Poller::Impl {
     flush_unchanged();
     // At most k_max_claimed_polls claimed and unfinished: leases held by one
     // daemon stay few, so several daemons share the work.
-    int room = k_max_claimed_polls - in_flight - static_cast<int>(waiting.size());
+    seconds lease = claim_lease();
+    int room = claim_window() - in_flight - static_cast<int>(waiting.size());
     if (room <= 0) return;
-    seconds lease = options.lease.value_or(config.http.timeout + seconds(120));
     // Polls under way are leased by us and still due: they must not be claimed twice.
     std::vector<std::int64_t> busy(busy_ids.begin(), busy_ids.end());
     waiting.for_each([&busy](const store::FeedRow& w) { busy.push_back(w.id); });
@@ -208,8 +223,7 @@ struct Poller::Impl {
   // polls are left and the last claim was full, claim the next feeds (`once`
   // walks every feed; `run` every due one).
   void refill() {
-    if (stopping || !more_due || in_flight + static_cast<int>(waiting.size()) > k_max_claimed_polls / 2)
-      return;
+    if (stopping || !more_due || in_flight + static_cast<int>(waiting.size()) > claim_window() / 2) return;
     poll_due(once_mode, /*sweep=*/!once_mode);
   }
 
