@@ -4,6 +4,7 @@
 // give byte-identical JSON and text renderings, and the new diff must apply.
 //
 //   diff_equivalence PAIRS [SEED]
+//   diff_equivalence --pair OLD_FILE NEW_FILE   (prints both outputs for one pair)
 //
 // The pairs are article-like texts (paragraphs of sentences: English words,
 // abbreviations, numbers with currency signs and separators, CJK runs, quotes
@@ -297,9 +298,30 @@ std::string ours(std::string_view old_text, std::string_view new_text, bool* app
   return fw::diff::to_json(d) + "\n" + fw::diff::to_text(d) + "\n" + fw::diff::to_text(d, all);
 }
 
+std::string slurp(const char* path) {
+  std::string s;
+  if (FILE* f = std::fopen(path, "rb")) {
+    char buf[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+    std::fclose(f);
+  }
+  return s;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 4 && std::string_view(argv[1]) == "--pair") {
+    const std::string old_text = slurp(argv[2]);
+    const std::string new_text = slurp(argv[3]);
+    bool applies = false;
+    std::string got = ours(old_text, new_text, &applies);
+    std::string want = diff_equivalence_reference(old_text, new_text);
+    std::printf("ours (applies: %d):\n%s\nreference:\n%s\n%s\n", static_cast<int>(applies), got.c_str(),
+                want.c_str(), got == want ? "same" : "DIFFERENT");
+    return got == want && applies ? 0 : 1;
+  }
   if (argc < 2) {
     std::fprintf(stderr, "usage: diff_equivalence PAIRS [SEED]\n");
     return 2;

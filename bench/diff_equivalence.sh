@@ -5,6 +5,7 @@
 # on random text pairs (bench/diff_equivalence.cpp says which).
 #
 #   bench/diff_equivalence.sh [REV] [PAIRS] [SEED]    # defaults: main 150000 1
+#   bench/diff_equivalence.sh REV --pair OLD_FILE NEW_FILE   # one pair, both outputs
 #
 # FW_DIFF_EQUIV_DIR=DIR keeps the build there and reuses the reference objects
 # on later runs (for repeated checks against the same revision).
@@ -47,4 +48,5 @@ compile -I. -c bench/diff_equivalence.cpp -o "$tmp/main.o"
 while (($(jobs -rp | wc -l) > 0)); do wait -n; done
 g++ "$tmp"/*.o -o "$tmp/diff_equivalence"
 echo "reference: $(cat "$tmp/REV"), working tree: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- parsers/diff || echo ' + changes')"
+if [[ "$pairs" == --pair ]]; then exec "$tmp/diff_equivalence" --pair "$3" "$4"; fi
 "$tmp/diff_equivalence" "$pairs" "$seed"

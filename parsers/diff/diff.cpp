@@ -441,25 +441,35 @@ struct Workspace {
 //
 // Only the middle of the run is tokenized: the sentences before the first
 // differing byte and after the last one are equal, and equal sentences are
-// stripped by the sentence-level comparison anyway, so the run is cut at the
-// last sentence start before the first difference and the first one after the
-// last difference (found from the bytes: sentence_start_before/after) and the
-// cut-off text becomes equal hunks. Tokenizing from a sentence start gives the
-// tokens the whole run's tokenization has there, so the regions are the ones
-// the whole run gives. Only a slide (slide_regions) can need tokens beyond a
-// cut, for an insertion that starts or ends at one ("x " inserted at a
-// sentence start slides back over the space before it); the run is then
-// diffed whole.
+// stripped by the sentence-level comparison anyway, so the run is cut at a
+// sentence start at or before the first difference and the first one after the
+// last difference (found from the bytes: is_sentence_start,
+// sentence_start_before/after) and the cut-off text becomes equal hunks.
+// Tokenizing from a sentence start gives the tokens the whole run's
+// tokenization has there, so the regions are the ones the whole run gives.
+// The front cut is the first difference itself when a sentence starts there
+// in both texts (a rewritten sentence is then tokenized alone), else the last
+// sentence start of the old text before it. Only a slide (slide_regions) can
+// need tokens beyond a cut, for an insertion that starts or ends at one ("x "
+// inserted at a sentence start slides back over the space before it); the run
+// is then diffed again with the next weaker cut: the earlier start, then none.
+enum class Cut : std::uint8_t { tight, before, whole };
+
 void diff_run(Workspace& work, std::string_view old_text, std::string_view new_text, std::size_t old_base,
-              std::size_t new_base, Diff& d, bool whole = false) {
+              std::size_t new_base, Diff& d, Cut mode = Cut::tight) {
   std::size_t cut = 0;
   std::size_t old_end = old_text.size();
   std::size_t new_end = new_text.size();
-  if (!whole) {
+  if (mode != Cut::whole) {
     std::size_t prefix = common_prefix(old_text, new_text);
     std::size_t max_suffix = std::min(old_text.size(), new_text.size()) - prefix;
     std::size_t suffix = common_suffix(old_text.substr(prefix), new_text.substr(prefix), max_suffix);
-    cut = sentence_start_before(old_text, prefix);
+    if (mode == Cut::tight && is_sentence_start(old_text, prefix) && is_sentence_start(new_text, prefix)) {
+      cut = prefix;
+    } else {
+      cut = sentence_start_before(old_text, prefix);
+      mode = Cut::before;
+    }
     old_end = sentence_start_after(old_text, old_text.size() - suffix);
     new_end = old_end + new_text.size() - old_text.size();  // the same distance from the end
   }
@@ -497,7 +507,7 @@ void diff_run(Workspace& work, std::string_view old_text, std::string_view new_t
     counts.tokens_added += inserted - changed;
   }
   if (!slide_regions(a, b, regions)) {
-    diff_run(work, old_text, new_text, old_base, new_base, d, true);
+    diff_run(work, old_text, new_text, old_base, new_base, d, mode == Cut::tight ? Cut::before : Cut::whole);
     return;
   }
   d.stats.tokens_changed += counts.tokens_changed;

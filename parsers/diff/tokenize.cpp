@@ -499,6 +499,10 @@ std::size_t sentence_start_before(std::string_view text, std::size_t limit) {
   return 0;
 }
 
+bool is_sentence_start(std::string_view text, std::size_t c) {
+  return Tokenizer(text).sentence_pattern(c) != std::string_view::npos;
+}
+
 std::size_t sentence_start_after(std::string_view text, std::size_t from) {
   Tokenizer tokenizer(text);
   for (std::size_t c = from + 1; c < text.size(); ++c) {
