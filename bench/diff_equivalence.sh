@@ -7,6 +7,8 @@
 #   bench/diff_equivalence.sh [REV] [PAIRS] [SEED]    # defaults: main 150000 1
 #   bench/diff_equivalence.sh REV --pair OLD_FILE NEW_FILE   # one pair, both outputs
 #
+# FW_DIFF_EQUIV_FLAGS adds compiler flags for the working tree's side (e.g.
+# -fsanitize=address,undefined, with the same in LDFLAGS for the link).
 # FW_DIFF_EQUIV_DIR=DIR keeps the build there and reuses the reference objects
 # on later runs (for repeated checks against the same revision).
 #
@@ -42,11 +44,13 @@ if [[ ! -f "$tmp/ref_shim.o" ]]; then
   compile -Dfw=fw_ref -I"$tmp" -c bench/diff_equivalence_ref.cpp -o "$tmp/ref_shim.o"
 fi
 for s in diff tokenize nfc_tables; do
-  compile -I. -c "parsers/diff/$s.cpp" -o "$tmp/new_$s.o"
+  # shellcheck disable=SC2086  # extra flags for the working tree's side, word-split on purpose
+  compile -I. ${FW_DIFF_EQUIV_FLAGS:-} -c "parsers/diff/$s.cpp" -o "$tmp/new_$s.o"
 done
 compile -I. -c bench/diff_equivalence.cpp -o "$tmp/main.o"
 while (($(jobs -rp | wc -l) > 0)); do wait -n; done
-g++ "$tmp"/*.o -o "$tmp/diff_equivalence"
+# shellcheck disable=SC2086
+g++ "$tmp"/*.o ${LDFLAGS:-} -o "$tmp/diff_equivalence"
 echo "reference: $(cat "$tmp/REV"), working tree: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- parsers/diff || echo ' + changes')"
 if [[ "$pairs" == --pair ]]; then exec "$tmp/diff_equivalence" --pair "$3" "$4"; fi
 "$tmp/diff_equivalence" "$pairs" "$seed"

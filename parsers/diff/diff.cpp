@@ -59,6 +59,7 @@
 #include "parsers/diff/diff.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -78,6 +79,9 @@ constexpr std::size_t k_merge_max_gap = 2;
 
 using detail::OnpSearch;
 using detail::Region;
+
+// Paragraphs as [begin, end) byte ranges (paragraph_spans()).
+using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
 
 // Maps distinct strings to small ids (from 1) so the O(NP) search compares
 // integers. Open addressing over a table sized for `expected` strings; the
@@ -156,46 +160,72 @@ class Interner {
 
 // One text, tokenized and indexed: the part of a run of differing paragraphs
 // that is diffed token by token (the equal sentences around it are cut off).
+// diff() keeps one Side per text for all its runs, so the vectors are
+// allocated once.
 struct Side {
   std::string_view text;
   std::vector<Token> tokens;
-  std::vector<std::size_t> offsets;      // byte offset of token i; offsets[n] == text.size()
   std::vector<std::size_t> paragraph;    // paragraph of token i (breaks before it); size n + 1
   std::vector<std::size_t> content;      // content tokens before token i; size n + 1
   std::vector<std::uint32_t> token_ids;  // interned ids
+  // Token indices where sentences start: 0, after each whitespace that follows
+  // a terminator (and any closing quotes or brackets), after each CJK full
+  // stop; then the token count (for no tokens: 0, 0).
+  std::vector<std::size_t> sentences;
   // Whether equal sentences of the run were cut off before or after the text
   // (slide_regions() must not reach a cut).
   bool cut_before = false;
   bool cut_after = false;
 
-  void intern_tokens(Interner& interner, std::size_t first, std::size_t last) {
-    for (std::size_t i = first; i < last; ++i) token_ids[i] = interner.id(tokens[i].text);
-  }
-
-  explicit Side(std::string_view t) : text(t), tokens(tokenize(t)) {
-    std::size_t n = tokens.size();
-    offsets.reserve(n + 1);
-    paragraph.reserve(n + 1);
-    content.reserve(n + 1);
-    std::size_t offset = 0;
+  // Tokenizes and indexes t; token_ids are left for intern_tokens().
+  void assign(std::string_view t) {
+    text = t;
+    tokenize(t, tokens);
+    const std::size_t n = tokens.size();
+    paragraph.resize(n + 1);
+    content.resize(n + 1);
+    sentences.clear();
+    sentences.push_back(0);
     std::size_t para = 0;
     std::size_t words = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      offsets.push_back(offset);
-      paragraph.push_back(para);
-      content.push_back(words);
-      if (tokens[i].kind == TokenKind::paragraph_break) ++para;
-      if (is_content(tokens[i].kind)) ++words;
-      offset += tokens[i].text.size();
+      paragraph[i] = para;
+      content[i] = words;
+      const Token& token = tokens[i];
+      if (is_content(token.kind)) {
+        ++words;
+        // 。！？ end a sentence without a following space.
+        if (i > 0 && tokens[i - 1].kind == TokenKind::punct && tokens[i - 1].text.size() == 3 &&
+            is_sentence_end(tokens[i - 1].text)) {
+          sentences.push_back(i);
+        }
+        continue;
+      }
+      if (token.kind == TokenKind::paragraph_break) ++para;
+      if (i == 0) continue;
+      std::size_t j = i;
+      while (j > 0 && tokens[j - 1].kind == TokenKind::punct && is_closing(tokens[j - 1].text)) --j;
+      if (j > 0 && tokens[j - 1].kind == TokenKind::punct && is_sentence_end(tokens[j - 1].text))
+        sentences.push_back(i + 1);
     }
-    offsets.push_back(offset);
-    paragraph.push_back(para);
-    content.push_back(words);
-    token_ids.assign(n, 0);
+    paragraph[n] = para;
+    content[n] = words;
+    if (sentences.back() != n) sentences.push_back(n);
+    if (n == 0) sentences.push_back(0);
+    token_ids.resize(n);
   }
 
+  void intern_tokens(Interner& interner) {
+    for (std::size_t i = 0; i < tokens.size(); ++i) token_ids[i] = interner.id(tokens[i].text);
+  }
+
+  // Byte offset of token i in text; text.size() for i == n.
+  std::size_t offset(std::size_t i) const {
+    return i < tokens.size() ? static_cast<std::size_t>(tokens[i].text.data() - text.data()) : text.size();
+  }
   std::string_view slice(std::size_t first, std::size_t last) const {
-    return text.substr(offsets[first], offsets[last] - offsets[first]);
+    std::size_t begin = offset(first);
+    return text.substr(begin, offset(last) - begin);
   }
   std::size_t words(std::size_t first, std::size_t last) const { return content[last] - content[first]; }
   bool has_break(std::size_t first, std::size_t last) const { return paragraph[last] != paragraph[first]; }
@@ -233,8 +263,7 @@ std::size_t common_suffix(std::string_view a, std::string_view b, std::size_t li
 }
 
 // Paragraphs first..last of a run text (spans from paragraph_spans()), trimmed.
-std::string context(std::string_view text, const std::vector<std::pair<std::size_t, std::size_t>>& spans,
-                    std::size_t first, std::size_t last) {
+std::string context(std::string_view text, const Spans& spans, std::size_t first, std::size_t last) {
   std::string_view s = text.substr(spans[first].first, spans[last].second - spans[first].first);
   constexpr std::string_view k_ws = " \t\r\n\f\v";
   std::size_t b = s.find_first_not_of(k_ws);
@@ -244,7 +273,7 @@ std::string context(std::string_view text, const std::vector<std::pair<std::size
 }
 
 // The paragraph (index into spans) that byte offset x, a token start, lies in.
-std::size_t paragraph_at(const std::vector<std::pair<std::size_t, std::size_t>>& spans, std::size_t x) {
+std::size_t paragraph_at(const Spans& spans, std::size_t x) {
   auto it = std::upper_bound(
       spans.begin(), spans.end(), x,
       [](std::size_t v, const std::pair<std::size_t, std::size_t>& p) { return v < p.first; });
@@ -339,9 +368,9 @@ bool slide_regions(const Side& a, const Side& b, std::vector<Region>& regions) {
   return true;
 }
 
-std::vector<Region> merge_regions(const Side& a, const Side& b, const std::vector<Region>& regions) {
-  std::vector<Region> merged;
-  merged.reserve(regions.size());
+void merge_regions(const Side& a, const Side& b, const std::vector<Region>& regions,
+                   std::vector<Region>& merged) {
+  merged.clear();
   for (const Region& r : regions) {
     if (!merged.empty()) {
       Region& last = merged.back();
@@ -357,7 +386,6 @@ std::vector<Region> merge_regions(const Side& a, const Side& b, const std::vecto
     }
     merged.push_back(r);
   }
-  return merged;
 }
 
 // Splits `text` at its paragraph breaks: pieces[i] is followed by a break, except the last.
@@ -392,52 +420,87 @@ std::string_view op_name(Op op) {
 
 namespace {
 
-// Token indices where sentences start: 0, after each whitespace that follows a
-// terminator (and any closing quotes or brackets), after each CJK full stop;
-// then the token count.
-std::vector<std::size_t> sentence_starts(const Side& side) {
-  std::vector<std::size_t> out{0};
-  const std::vector<Token>& t = side.tokens;
-  for (std::size_t i = 1; i < t.size(); ++i) {
-    bool boundary = false;
-    if (!is_content(t[i].kind)) {
-      std::size_t j = i;
-      while (j > 0 && t[j - 1].kind == TokenKind::punct && is_closing(t[j - 1].text)) --j;
-      boundary = j > 0 && t[j - 1].kind == TokenKind::punct && is_sentence_end(t[j - 1].text);
-      if (boundary) {
-        out.push_back(i + 1);
-        continue;
-      }
-    } else if (t[i - 1].kind == TokenKind::punct && t[i - 1].text.size() == 3 &&
-               is_sentence_end(t[i - 1].text)) {
-      out.push_back(i);  // 。！？ end a sentence without a following space
-    }
-  }
-  if (out.back() != t.size()) out.push_back(t.size());
-  if (t.empty()) out.push_back(0);
-  return out;
-}
+// Builds d.hunks. Equal text always comes from the old text, and consecutive
+// equal pieces are adjacent there, so an equal hunk is kept as a view while it
+// grows and copied once when the next hunk starts.
+class HunkWriter {
+ public:
+  explicit HunkWriter(Diff& d) : m_d(d) {}
 
-void add_hunk(Diff& d, Op op, std::string_view text, std::size_t tokens, std::size_t old_paragraph,
-              std::size_t new_paragraph) {
-  if (text.empty()) return;
-  if (op == Op::equal && !d.hunks.empty() && d.hunks.back().op == Op::equal) {
-    d.hunks.back().text.append(text);  // unchanged paragraphs next to a run's equal edge
-    d.hunks.back().tokens += tokens;
-    return;
+  void add(Op op, std::string_view text, std::size_t tokens, std::size_t old_paragraph,
+           std::size_t new_paragraph) {
+    if (text.empty()) return;
+    if (op == Op::equal) {
+      if (m_pending && text.data() == m_equal.data() + m_equal.size()) {
+        m_equal = std::string_view(m_equal.data(), m_equal.size() + text.size());
+        m_tokens += tokens;
+        return;
+      }
+      if (m_pending || (!m_d.hunks.empty() && m_d.hunks.back().op == Op::equal)) {
+        flush();  // not adjacent (never the case in diff()): appended like any equal text
+        m_d.hunks.back().text.append(text);
+        m_d.hunks.back().tokens += tokens;
+        return;
+      }
+      m_pending = true;
+      m_equal = text;
+      m_tokens = tokens;
+      m_old_paragraph = old_paragraph;
+      m_new_paragraph = new_paragraph;
+      return;
+    }
+    flush();
+    m_d.hunks.push_back(Hunk{op, std::string(text), tokens, old_paragraph, new_paragraph});
   }
-  d.hunks.push_back(Hunk{op, std::string(text), tokens, old_paragraph, new_paragraph});
-}
+
+  void flush() {
+    if (!m_pending) return;
+    m_d.hunks.push_back(Hunk{Op::equal, std::string(m_equal), m_tokens, m_old_paragraph, m_new_paragraph});
+    m_pending = false;
+  }
+
+ private:
+  Diff& m_d;
+  bool m_pending = false;
+  std::string_view m_equal;
+  std::size_t m_tokens = 0;
+  std::size_t m_old_paragraph = 0;
+  std::size_t m_new_paragraph = 0;
+};
 
 // What diff() reuses across its runs of differing paragraphs.
 struct Workspace {
   OnpSearch search;
   Interner tokens;
   Interner sentences;
+  Side a;
+  Side b;
+  std::vector<std::uint32_t> sentence_ids_a;
+  std::vector<std::uint32_t> sentence_ids_b;
+  std::vector<Region> sentence_regions;
+  std::vector<Region> regions;
+  std::vector<Region> merged;
+  Spans old_spans;  // the paragraphs of the run being diffed, relative to its start
+  Spans new_spans;
 };
 
+// The paragraphs of text[begin, end), the run of paragraph units first..last
+// of a text whose paragraphs are `spans` (paragraph_spans()), relative to
+// begin, as paragraph_spans() of the run gives them: the paragraphs of its
+// units, then an empty one after the run's final break if it ends with one
+// (the next paragraph's start, clipped to the run).
+void run_spans(const Spans& spans, std::size_t first, std::size_t last, std::size_t begin, std::size_t end,
+               Spans& out) {
+  out.clear();
+  std::size_t stop = std::min(last, spans.size() - 1);
+  for (std::size_t i = first; i <= stop; ++i)
+    out.emplace_back(spans[i].first - begin, std::min(spans[i].second, end) - begin);
+  if (out.empty()) out.emplace_back(0, 0);  // an empty run at the end of a text
+}
+
 // Token-level diff of one run of differing paragraphs: old_text and new_text
-// start at paragraphs old_base and new_base of the whole texts.
+// start at paragraphs old_base and new_base of the whole texts; old_spans and
+// new_spans are their paragraphs (run_spans()).
 //
 // Only the middle of the run is tokenized: the sentences before the first
 // differing byte and after the last one are equal, and equal sentences are
@@ -456,7 +519,7 @@ struct Workspace {
 enum class Cut : std::uint8_t { tight, before, whole };
 
 void diff_run(Workspace& work, std::string_view old_text, std::string_view new_text, std::size_t old_base,
-              std::size_t new_base, Diff& d, Cut mode = Cut::tight) {
+              std::size_t new_base, Diff& d, HunkWriter& out, Cut mode = Cut::tight) {
   std::size_t cut = 0;
   std::size_t old_end = old_text.size();
   std::size_t new_end = new_text.size();
@@ -473,28 +536,34 @@ void diff_run(Workspace& work, std::string_view old_text, std::string_view new_t
     old_end = sentence_start_after(old_text, old_text.size() - suffix);
     new_end = old_end + new_text.size() - old_text.size();  // the same distance from the end
   }
-  Side a(old_text.substr(cut, old_end - cut));
-  Side b(new_text.substr(cut, new_end - cut));
+  Side& a = work.a;
+  Side& b = work.b;
+  a.assign(old_text.substr(cut, old_end - cut));
+  b.assign(new_text.substr(cut, new_end - cut));
   a.cut_before = b.cut_before = cut > 0;
   a.cut_after = b.cut_after = old_end < old_text.size();
 
   OnpSearch& search = work.search;
   Interner& interner = work.tokens;
   interner.reset(a.tokens.size() + b.tokens.size());
-  a.intern_tokens(interner, 0, a.tokens.size());
-  b.intern_tokens(interner, 0, b.tokens.size());
+  a.intern_tokens(interner);
+  b.intern_tokens(interner);
   // Sentence level: equal sentences of the run anchor the token diff.
-  std::vector<std::size_t> sa = sentence_starts(a);
-  std::vector<std::size_t> sb = sentence_starts(b);
+  const std::vector<std::size_t>& sa = a.sentences;
+  const std::vector<std::size_t>& sb = b.sentences;
   Interner& sentence_interner = work.sentences;
   sentence_interner.reset(sa.size() + sb.size());
-  std::vector<std::uint32_t> ida(sa.size() - 1);
-  std::vector<std::uint32_t> idb(sb.size() - 1);
+  std::vector<std::uint32_t>& ida = work.sentence_ids_a;
+  std::vector<std::uint32_t>& idb = work.sentence_ids_b;
+  ida.resize(sa.size() - 1);
+  idb.resize(sb.size() - 1);
   for (std::size_t k = 0; k + 1 < sa.size(); ++k) ida[k] = sentence_interner.id(a.slice(sa[k], sa[k + 1]));
   for (std::size_t k = 0; k + 1 < sb.size(); ++k) idb[k] = sentence_interner.id(b.slice(sb[k], sb[k + 1]));
-  std::vector<Region> sentences;
+  std::vector<Region>& sentences = work.sentence_regions;
+  sentences.clear();
   compare(search, ida, 0, ida.size(), idb, 0, idb.size(), sentences);
-  std::vector<Region> regions;
+  std::vector<Region>& regions = work.regions;
+  regions.clear();
   for (const Region& r : sentences)
     compare(search, a.token_ids, sa[r.a0], sa[r.a1], b.token_ids, sb[r.b0], sb[r.b1], regions);
   Stats counts;  // of the minimal script, before sliding and merging
@@ -507,29 +576,31 @@ void diff_run(Workspace& work, std::string_view old_text, std::string_view new_t
     counts.tokens_added += inserted - changed;
   }
   if (!slide_regions(a, b, regions)) {
-    diff_run(work, old_text, new_text, old_base, new_base, d, mode == Cut::tight ? Cut::before : Cut::whole);
+    diff_run(work, old_text, new_text, old_base, new_base, d, out,
+             mode == Cut::tight ? Cut::before : Cut::whole);
     return;
   }
   d.stats.tokens_changed += counts.tokens_changed;
   d.stats.tokens_removed += counts.tokens_removed;
   d.stats.tokens_added += counts.tokens_added;
 
-  std::vector<std::pair<std::size_t, std::size_t>> old_spans = paragraph_spans(old_text);
-  std::vector<std::pair<std::size_t, std::size_t>> new_spans = paragraph_spans(new_text);
+  const Spans& old_spans = work.old_spans;
+  const Spans& new_spans = work.new_spans;
   std::size_t old_para = paragraph_at(old_spans, cut);  // paragraphs of the run before the cut
   std::size_t new_para = paragraph_at(new_spans, cut);
   old_base += old_para;  // paragraph numbers of the tokenized middle
   new_base += new_para;
-  add_hunk(d, Op::equal, old_text.substr(0, cut), 0, old_base, new_base);
+  out.add(Op::equal, old_text.substr(0, cut), 0, old_base, new_base);
   std::size_t ia = 0;
   std::size_t ib = 0;
-  for (const Region& r : merge_regions(a, b, regions)) {
+  merge_regions(a, b, regions, work.merged);
+  for (const Region& r : work.merged) {
     std::size_t pa = old_base + a.paragraph[r.a0];
     std::size_t pb = new_base + b.paragraph[r.b0];
-    add_hunk(d, Op::equal, a.slice(ia, r.a0), 0, old_base + a.paragraph[ia], new_base + b.paragraph[ib]);
-    add_hunk(d, Op::remove, a.slice(r.a0, r.a1), a.words(r.a0, r.a1), pa, pb);
-    add_hunk(d, Op::insert, b.slice(r.b0, r.b1), b.words(r.b0, r.b1), pa, pb);
-    Change c;
+    out.add(Op::equal, a.slice(ia, r.a0), 0, old_base + a.paragraph[ia], new_base + b.paragraph[ib]);
+    out.add(Op::remove, a.slice(r.a0, r.a1), a.words(r.a0, r.a1), pa, pb);
+    out.add(Op::insert, b.slice(r.b0, r.b1), b.words(r.b0, r.b1), pa, pb);
+    Change& c = d.changes.emplace_back();
     c.old_paragraph = pa;
     c.new_paragraph = pb;
     c.removed = std::string(a.slice(r.a0, r.a1));
@@ -542,22 +613,33 @@ void diff_run(Workspace& work, std::string_view old_text, std::string_view new_t
         context(old_text, old_spans, old_para + a.paragraph[r.a0], old_para + a.paragraph[last_a]);
     c.new_context =
         context(new_text, new_spans, new_para + b.paragraph[r.b0], new_para + b.paragraph[last_b]);
-    d.changes.push_back(std::move(c));
     ia = r.a1;
     ib = r.b1;
   }
-  add_hunk(d, Op::equal, a.slice(ia, a.tokens.size()), 0, old_base + a.paragraph[ia],
-           new_base + b.paragraph[ib]);
-  add_hunk(d, Op::equal, old_text.substr(old_end), 0, old_base + a.paragraph[a.tokens.size()],
-           new_base + b.paragraph[b.tokens.size()]);
+  out.add(Op::equal, a.slice(ia, a.tokens.size()), 0, old_base + a.paragraph[ia], new_base + b.paragraph[ib]);
+  out.add(Op::equal, old_text.substr(old_end), 0, old_base + a.paragraph[a.tokens.size()],
+          new_base + b.paragraph[b.tokens.size()]);
+}
+
+// Paragraph-unit starts (unit_starts()) from the paragraphs (paragraph_spans()):
+// each paragraph's start that has text at or after it.
+std::vector<std::size_t> unit_starts_of(const Spans& spans, std::size_t size) {
+  std::vector<std::size_t> out;
+  out.reserve(spans.size() + 1);
+  for (const auto& span : spans) {
+    if (span.first < size) out.push_back(span.first);
+  }
+  return out;
 }
 
 }  // namespace
 
 Diff diff(std::string_view old_text, std::string_view new_text) {
   // Paragraph level: units found without tokenizing, compared whole.
-  std::vector<std::size_t> ua = unit_starts(old_text);
-  std::vector<std::size_t> ub = unit_starts(new_text);
+  const Spans old_paragraphs = paragraph_spans(old_text);
+  const Spans new_paragraphs = paragraph_spans(new_text);
+  std::vector<std::size_t> ua = unit_starts_of(old_paragraphs, old_text.size());
+  std::vector<std::size_t> ub = unit_starts_of(new_paragraphs, new_text.size());
   std::size_t na = ua.size();
   std::size_t nb = ub.size();
   ua.push_back(old_text.size());
@@ -574,20 +656,29 @@ Diff diff(std::string_view old_text, std::string_view new_text) {
   // Token level inside each differing run; unchanged paragraphs are copied as
   // equal text (their hunks' token counts stay 0: they are never tokenized).
   Diff d;
+  HunkWriter out(d);
   std::size_t pa = 0;
   std::size_t pb = 0;
   for (const Region& u : units) {
-    add_hunk(d, Op::equal, old_text.substr(ua[pa], ua[u.a0] - ua[pa]), 0, pa, pb);
+    out.add(Op::equal, old_text.substr(ua[pa], ua[u.a0] - ua[pa]), 0, pa, pb);
     std::size_t old_units = u.a1 - u.a0;
     std::size_t new_units = u.b1 - u.b0;
     if (new_units > old_units) d.stats.paragraphs_added += new_units - old_units;
     if (old_units > new_units) d.stats.paragraphs_removed += old_units - new_units;
+    run_spans(old_paragraphs, u.a0, u.a1, ua[u.a0], ua[u.a1], work.old_spans);
+    run_spans(new_paragraphs, u.b0, u.b1, ub[u.b0], ub[u.b1], work.new_spans);
+#ifdef FW_DIFF_CHECK_SPANS
+    if (work.old_spans != paragraph_spans(old_text.substr(ua[u.a0], ua[u.a1] - ua[u.a0])) ||
+        work.new_spans != paragraph_spans(new_text.substr(ub[u.b0], ub[u.b1] - ub[u.b0])))
+      std::abort();
+#endif
     diff_run(work, old_text.substr(ua[u.a0], ua[u.a1] - ua[u.a0]),
-             new_text.substr(ub[u.b0], ub[u.b1] - ub[u.b0]), u.a0, u.b0, d);
+             new_text.substr(ub[u.b0], ub[u.b1] - ub[u.b0]), u.a0, u.b0, d, out);
     pa = u.a1;
     pb = u.b1;
   }
-  add_hunk(d, Op::equal, old_text.substr(ua[pa], ua[na] - ua[pa]), 0, pa, pb);
+  out.add(Op::equal, old_text.substr(ua[pa], ua[na] - ua[pa]), 0, pa, pb);
+  out.flush();
   return d;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace fw::diff::detail {
@@ -68,54 +69,58 @@ class OnpSearch {
     m_path.assign(size, -1);
     std::int32_t* const fp = m_fp.data() + offset;
     std::int32_t* const path = m_path.data() + offset;
-    Point* points = m_points.data();
+    Point* points = m_points.get();
     std::int32_t count = 0;
-    // dtl's snake(k, above, below): from the better of the two neighbouring
-    // furthest points (above: fp[k - 1] + 1, below: fp[k + 1]; r_above and
-    // r_below their path points), follow diagonal k while the elements are
-    // equal; records the point reached and returns its y.
-    auto snake = [&](std::int32_t k, std::int32_t above, std::int32_t below, std::int32_t r_above,
-                     std::int32_t r_below) __attribute__((always_inline)) {
-      const std::int32_t parent = above > below ? r_above : r_below;
-      const std::int32_t y = std::max(above, below);
-      const std::int32_t x = y - k;
-      const std::int32_t len = std::min(m - x, n - y);
-      const std::uint32_t* pa = a + x;
-      const std::uint32_t* pb = b + y;
-      std::int32_t i = 0;
-      while (i < len && pa[i] == pb[i]) ++i;
-      points[count] = Point{x + i, y + i, parent};
-      ++count;
-      return y + i;
-    };
+    // dtl's snake(k, above, below), written out in the three loops below: from
+    // the better of the two neighbouring furthest points (above: fp[k - 1] + 1,
+    // below: fp[k + 1]; ties go below), follow diagonal k while the elements are
+    // equal, and record the point reached. On a diagonal k < delta the old
+    // sequence runs out first (m - x < n - y), on k > delta the new one, on
+    // delta both at once, so each loop checks one bound.
     for (std::int32_t p = 0;; ++p) {
       // This round records delta + 2p + 1 points: make room once.
       const auto needed = static_cast<std::size_t>(count) + static_cast<std::size_t>(delta + 2 * p + 1);
-      if (m_points.size() < needed) {
-        m_points.resize(std::max(needed, 2 * m_points.size()));
-        points = m_points.data();
+      if (m_capacity < needed) {
+        grow(static_cast<std::size_t>(count), needed);
+        points = m_points.get();
       }
       // Diagonals -p .. delta - 1, upwards: fp[k - 1] and path[k - 1] are the
       // ones just computed, carried in registers.
       std::int32_t left_fp = fp[-p - 1];
       std::int32_t left_path = path[-p - 1];
-      for (std::int32_t k = -p; k <= delta - 1; ++k) {
-        left_fp = snake(k, left_fp + 1, fp[k + 1], left_path, path[k + 1]);
-        left_path = count - 1;
-        fp[k] = left_fp;
-        path[k] = left_path;
+      for (std::int32_t k = -p; k < delta; ++k) {
+        const std::int32_t above = left_fp + 1;
+        const std::int32_t below = fp[k + 1];
+        const std::int32_t parent = above > below ? left_path : path[k + 1];
+        std::int32_t x = std::max(above, below) - k;
+        while (x < m && a[x] == b[x + k]) ++x;
+        points[count] = Point{x, x + k, parent};
+        left_fp = fp[k] = x + k;
+        left_path = path[k] = count++;
       }
       // Diagonals delta + p .. delta + 1, downwards, carrying fp[k + 1] and path[k + 1].
       std::int32_t right_fp = fp[delta + p + 1];
       std::int32_t right_path = path[delta + p + 1];
-      for (std::int32_t k = delta + p; k >= delta + 1; --k) {
-        right_fp = snake(k, fp[k - 1] + 1, right_fp, path[k - 1], right_path);
-        right_path = count - 1;
-        fp[k] = right_fp;
-        path[k] = right_path;
+      for (std::int32_t k = delta + p; k > delta; --k) {
+        const std::int32_t above = fp[k - 1] + 1;
+        const std::int32_t below = right_fp;
+        const std::int32_t parent = above > below ? path[k - 1] : right_path;
+        std::int32_t y = std::max(above, below);
+        while (y < n && a[y - k] == b[y]) ++y;
+        points[count] = Point{y - k, y, parent};
+        right_fp = fp[k] = y;
+        right_path = path[k] = count++;
       }
-      fp[delta] = snake(delta, fp[delta - 1] + 1, fp[delta + 1], path[delta - 1], path[delta + 1]);
-      path[delta] = count - 1;
+      {
+        const std::int32_t above = fp[delta - 1] + 1;
+        const std::int32_t below = fp[delta + 1];
+        const std::int32_t parent = above > below ? path[delta - 1] : path[delta + 1];
+        std::int32_t y = std::max(above, below);
+        while (y < n && a[y - delta] == b[y]) ++y;
+        points[count] = Point{y - delta, y, parent};
+        fp[delta] = y;
+        path[delta] = count++;
+      }
       if (fp[delta] == n || count >= k_max_points) break;
     }
     // The path, from its end back to (0, 0), then replayed forwards.
@@ -146,6 +151,15 @@ class OnpSearch {
     m_m -= px;
     m_n -= py;
     return false;
+  }
+
+  // Makes room for `needed` points, keeping the first `count`.
+  void grow(std::size_t count, std::size_t needed) {
+    std::size_t capacity = std::max<std::size_t>({needed, 2 * m_capacity, 256});
+    auto points = std::make_unique_for_overwrite<Point[]>(capacity);
+    std::copy(m_points.get(), m_points.get() + count, points.get());
+    m_points = std::move(points);
+    m_capacity = capacity;
   }
 
   enum class Step : std::uint8_t { common, remove, insert };
@@ -183,7 +197,10 @@ class OnpSearch {
   bool m_swapped = false;
   std::vector<std::int32_t> m_fp;
   std::vector<std::int32_t> m_path;
-  std::vector<Point> m_points;  // grown ahead of each round; only [0, count) is meaningful
+  // The path points of a search, grown ahead of each round (never
+  // initialized: only the [0, count) written by the search is read).
+  std::unique_ptr<Point[]> m_points;
+  std::size_t m_capacity = 0;
   std::vector<std::int32_t> m_chain;
   // The regions being emitted: old and new positions, the open region.
   std::size_t m_i = 0;

@@ -254,8 +254,8 @@ class Tokenizer {
     return std::string_view::npos;
   }
 
-  std::vector<Token> run() {
-    std::vector<Token> out;
+  void run(std::vector<Token>& out) {
+    out.clear();
     out.reserve(m_text.size() / 3 + 1);
     std::size_t i = 0;
     while (i < m_text.size()) {
@@ -291,7 +291,6 @@ class Tokenizer {
       }
       out.push_back(Token{kind, m_text.substr(start, i - start)});
     }
-    return out;
   }
 
  private:
@@ -466,7 +465,13 @@ class Tokenizer {
 }  // namespace
 
 std::vector<Token> tokenize(std::string_view text) {
-  return Tokenizer(text).run();
+  std::vector<Token> out;
+  Tokenizer(text).run(out);
+  return out;
+}
+
+void tokenize(std::string_view text, std::vector<Token>& out) {
+  Tokenizer(text).run(out);
 }
 
 std::vector<std::size_t> unit_starts(std::string_view text) {

@@ -31,6 +31,8 @@ inline bool is_content(TokenKind kind) {
 
 // The tokens of `text`; they view `text`, which must outlive them.
 std::vector<Token> tokenize(std::string_view text);
+// The same into `out` (cleared first; its allocation is reused).
+void tokenize(std::string_view text, std::vector<Token>& out);
 
 // Byte offsets where the paragraph units of `text` start: 0 (for non-empty
 // text), then the end of every paragraph_break token that has text after it.
