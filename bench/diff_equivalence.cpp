@@ -1,7 +1,8 @@
 // Equivalence check for speed work on the word diff: the working tree's
 // fw::diff::diff against an earlier revision's (diff_equivalence_ref.cpp,
 // built by bench/diff_equivalence.sh) on random text pairs. Every pair must
-// give byte-identical JSON and text renderings, and the new diff must apply.
+// give byte-identical JSON and text renderings and the same tokens, and the
+// new diff must apply.
 //
 //   diff_equivalence PAIRS [SEED]
 //   diff_equivalence --pair OLD_FILE NEW_FILE   (prints both outputs for one pair)
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "parsers/diff/diff.hpp"
+#include "parsers/diff/tokenize.hpp"
 
 std::string diff_equivalence_reference(std::string_view old_text, std::string_view new_text);
 
@@ -295,7 +297,13 @@ std::string ours(std::string_view old_text, std::string_view new_text, bool* app
   fw::diff::TextOptions all;
   all.all_paragraphs = true;
   all.color = true;
-  return fw::diff::to_json(d) + "\n" + fw::diff::to_text(d) + "\n" + fw::diff::to_text(d, all);
+  std::string out = fw::diff::to_json(d) + "\n" + fw::diff::to_text(d) + "\n" + fw::diff::to_text(d, all);
+  for (std::string_view text : {old_text, new_text}) {
+    out += "\ntokens:";
+    for (const fw::diff::Token& t : fw::diff::tokenize(text))
+      out += " " + std::to_string(static_cast<int>(t.kind)) + ":" + std::to_string(t.text.size());
+  }
+  return out;
 }
 
 std::string slurp(const char* path) {

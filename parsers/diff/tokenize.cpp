@@ -131,19 +131,34 @@ constexpr AsciiTable make_ascii_table() {
 // The hot path: most article text is ASCII, so its bytes are classified by table.
 constexpr AsciiTable k_ascii = make_ascii_table();
 
-struct AsciiFlags {
-  bool set[128];
+struct ByteFlags {
+  bool set[256];
 };
 
-constexpr AsciiFlags make_word_flags() {
-  AsciiFlags t{};
+constexpr ByteFlags make_word_flags() {
+  ByteFlags t{};
   for (char32_t c = 0; c < 128; ++c)
     t.set[c] = classify_ascii(c) == CharClass::letter || classify_ascii(c) == CharClass::digit;
   return t;
 }
 
-// ASCII letters and digits, the bulk of a word.
-constexpr AsciiFlags k_ascii_words = make_word_flags();
+// ASCII letters and digits, the bulk of a word (false for every byte >= 0x80).
+constexpr ByteFlags k_ascii_words = make_word_flags();
+
+constexpr ByteFlags make_word_end_flags() {
+  ByteFlags t{};
+  constexpr char k_continuing[] = "'-.,:/%";  // joiners, number separators, percent
+  for (char32_t c = 0; c < 128; ++c) {
+    bool continuing = false;
+    for (char k : k_continuing) continuing = continuing || (k != 0 && static_cast<char32_t>(k) == c);
+    t.set[c] = !continuing && classify_ascii(c) != CharClass::letter && classify_ascii(c) != CharClass::digit;
+  }
+  return t;
+}
+
+// ASCII bytes that end a word wherever they follow it (a space, most
+// punctuation): not a letter or digit, joiner, number separator or percent sign.
+constexpr ByteFlags k_ascii_word_ends = make_word_end_flags();
 
 CharClass classify_char(char32_t cp) {
   if (cp < 0x80) {
@@ -204,6 +219,7 @@ class Tokenizer {
 
   std::vector<std::pair<std::size_t, std::size_t>> spans() const {
     std::vector<std::pair<std::size_t, std::size_t>> out;
+    out.reserve(m_text.size() / 256 + 4);  // news paragraphs run to a few hundred bytes
     std::size_t begin = 0;
     for_each_break([&](std::size_t start, std::size_t end) {
       out.emplace_back(begin, start);
@@ -428,9 +444,10 @@ class Tokenizer {
     CharClass last = CharClass::letter;
     while (i < n) {
       // Fast path: a run of ASCII letters and digits.
-      if (p[i] < 0x80 && k_ascii_words.set[p[i]]) {
+      if (k_ascii_words.set[p[i]]) {
         std::size_t j = i + 1;
-        while (j < n && p[j] < 0x80 && k_ascii_words.set[p[j]]) ++j;
+        while (j < n && k_ascii_words.set[p[j]]) ++j;
+        if (j == n || k_ascii_word_ends.set[p[j]]) return j;  // the common case: a space follows
         last = k_ascii.cls[p[j - 1]];
         i = j;
         continue;
