@@ -111,6 +111,12 @@ class Interner {
   // ids from 257 on.
   std::uint32_t id(std::string_view s) {
     if (s.size() == 1) return 1U + static_cast<unsigned char>(s[0]);
+    return lookup(s);
+  }
+
+ private:
+  // The table part of id(), out of line so that id() inlines into its loops.
+  [[gnu::noinline]] std::uint32_t lookup(std::string_view s) {
     std::size_t h = hash(s);
     auto h32 = static_cast<std::uint32_t>(h >> 32);
     auto size = static_cast<std::uint32_t>(s.size());  // texts are far below 4 GB
@@ -125,7 +131,6 @@ class Interner {
     }
   }
 
- private:
   // A folded-multiply hash (the 64 x 64 -> 128-bit product's halves XORed, as
   // in wyhash), sixteen bytes a step; tails and short tokens are read with
   // overlapping loads instead of byte by byte. Paragraphs are hashed whole, so
@@ -672,14 +677,23 @@ Diff diff(std::string_view old_text, std::string_view new_text) {
   std::size_t nb = ub.size();
   ua.push_back(old_text.size());
   ub.push_back(new_text.size());
-  Interner interner(na + nb);
+  auto old_unit = [&](std::size_t u) { return old_text.substr(ua[u], ua[u + 1] - ua[u]); };
+  auto new_unit = [&](std::size_t u) { return new_text.substr(ub[u], ub[u + 1] - ub[u]); };
+  // The equal units at both ends, as compare() strips them (first from the
+  // front, then from the back), found by comparing bytes; only the units
+  // between them are interned: they alone take part in the search.
+  std::size_t front = 0;
+  while (front < na && front < nb && old_unit(front) == new_unit(front)) ++front;
+  std::size_t back = 0;
+  while (front + back < na && front + back < nb && old_unit(na - 1 - back) == new_unit(nb - 1 - back)) ++back;
+  Interner interner(na + nb - 2 * front - 2 * back);
   std::vector<std::uint32_t> ida(na);
   std::vector<std::uint32_t> idb(nb);
-  for (std::size_t u = 0; u < na; ++u) ida[u] = interner.id(old_text.substr(ua[u], ua[u + 1] - ua[u]));
-  for (std::size_t u = 0; u < nb; ++u) idb[u] = interner.id(new_text.substr(ub[u], ub[u + 1] - ub[u]));
+  for (std::size_t u = front; u + back < na; ++u) ida[u] = interner.id(old_unit(u));
+  for (std::size_t u = front; u + back < nb; ++u) idb[u] = interner.id(new_unit(u));
   std::vector<Region> units;
   Workspace work;
-  compare(work.search, ida, 0, na, idb, 0, nb, units);
+  compare(work.search, ida, front, na - back, idb, front, nb - back, units);
 
   // Token level inside each differing run; unchanged paragraphs are copied as
   // equal text (their hunks' token counts stay 0: they are never tokenized).
