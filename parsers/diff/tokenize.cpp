@@ -325,7 +325,13 @@ class Tokenizer {
       switch (c.cls) {
         case CharClass::space:
         case CharClass::newline:
-          i = scan_space(i, &kind);
+          if (m_text[i] == ' ' && i + 1 < m_text.size() &&
+              k_ascii_words.set[static_cast<unsigned char>(m_text[i + 1])]) {
+            kind = TokenKind::space;  // one space before an ASCII letter or digit (scan_space's fast case)
+            i += 1;
+          } else {
+            i = scan_space(i, &kind);
+          }
           break;
         case CharClass::letter:
         case CharClass::digit:
