@@ -59,6 +59,7 @@
 #include "parsers/diff/diff.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -79,7 +80,10 @@ constexpr std::size_t k_merge_max_gap = 2;
 using detail::OnpSearch;
 using detail::Region;
 
-// Maps distinct strings to small ids (from 1) so the O(NP) search compares
+// Paragraphs as [begin, end) byte ranges (paragraph_spans()).
+using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
+
+// Maps distinct strings to small ids (from 1; never 0) so the O(NP) search compares
 // integers. Open addressing over a table sized for `expected` strings; the
 // strings are views into the texts being compared.
 class Interner {
@@ -99,10 +103,20 @@ class Interner {
       std::fill_n(m_ids.begin(), capacity, 0U);
     }
     m_mask = capacity - 1;
-    m_count = 0;
+    m_count = 256;
   }
 
+  // Ids are only ever compared for equality. A one-byte string (a space, most
+  // punctuation) is its own id, 1 + its byte, without hashing; longer ones get
+  // ids from 257 on.
   std::uint32_t id(std::string_view s) {
+    if (s.size() == 1) return 1U + static_cast<unsigned char>(s[0]);
+    return lookup(s);
+  }
+
+ private:
+  // The table part of id(), out of line so that id() inlines into its loops.
+  [[gnu::noinline]] std::uint32_t lookup(std::string_view s) {
     std::size_t h = hash(s);
     auto h32 = static_cast<std::uint32_t>(h >> 32);
     auto size = static_cast<std::uint32_t>(s.size());  // texts are far below 4 GB
@@ -113,34 +127,57 @@ class Interner {
         return m_count;
       }
       const Slot& slot = m_slots[i];
-      if (slot.hash == h32 && slot.size == size && std::memcmp(slot.data, s.data(), s.size()) == 0)
-        return m_ids[i];
+      if (slot.hash == h32 && slot.size == size && same(slot.data, s.data(), s.size())) return m_ids[i];
     }
   }
 
- private:
-  // A multiplicative hash, eight bytes a step: paragraphs are hashed whole, so
+  // A folded-multiply hash (the 64 x 64 -> 128-bit product's halves XORed, as
+  // in wyhash), sixteen bytes a step; tails and short tokens are read with
+  // overlapping loads instead of byte by byte. Paragraphs are hashed whole, so
   // this is several times cheaper than std::hash's byte-wise Murmur variant.
+  static std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
+    __extension__ using U128 = unsigned __int128;
+    U128 r = static_cast<U128>(a) * b;
+    return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
+  }
+  static std::uint64_t load64(const char* p) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, 8);
+    return w;
+  }
+  static std::uint64_t load32(const char* p) {
+    std::uint32_t w = 0;
+    std::memcpy(&w, p, 4);
+    return w;
+  }
+  // Byte equality of two strings of n bytes; short ones (tokens) without a call.
+  static bool same(const char* a, const char* b, std::size_t n) {
+    if (n >= 8 && n <= 16) return load64(a) == load64(b) && load64(a + n - 8) == load64(b + n - 8);
+    if (n >= 4 && n < 8) return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+    return std::memcmp(a, b, n) == 0;
+  }
   static std::size_t hash(std::string_view s) {
-    constexpr std::uint64_t k_mul = 0x9E3779B97F4A7C15ULL;
-    std::uint64_t h = s.size() * k_mul;
+    constexpr std::uint64_t k0 = 0xA0761D6478BD642FULL;
+    constexpr std::uint64_t k1 = 0xE7037ED1A0B428DBULL;
+    constexpr std::uint64_t k2 = 0x8EBC6AF09C88C6E3ULL;
     const char* p = s.data();
     std::size_t n = s.size();
-    for (; n >= 8; p += 8, n -= 8) {
-      std::uint64_t w = 0;
-      std::memcpy(&w, p, 8);
-      h = (h ^ w) * k_mul;
-      h ^= h >> 32;
+    std::uint64_t h = k0 ^ n;
+    for (; n > 16; p += 16, n -= 16) h = mix(load64(p) ^ k1, load64(p + 8) ^ h);
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+    if (n >= 8) {  // 8..16 bytes: two loads that may overlap
+      a = load64(p);
+      b = load64(p + n - 8);
+    } else if (n >= 4) {
+      a = load32(p);
+      b = load32(p + n - 4);
+    } else if (n > 0) {
+      auto byte = [](char c) { return std::uint64_t{static_cast<unsigned char>(c)}; };
+      a = (byte(p[0]) << 16) | (byte(p[n >> 1]) << 8) | byte(p[n - 1]);
     }
-    if (n > 0) {  // the tail, byte by byte (most tokens are shorter than 8 bytes)
-      std::uint64_t w = 0;
-      for (std::size_t k = 0; k < n; ++k) w |= std::uint64_t{static_cast<unsigned char>(p[k])} << (8 * k);
-      h = (h ^ w) * k_mul;
-    }
-    h ^= h >> 29;
-    h *= 0xBF58476D1CE4E5B9ULL;
-    h ^= h >> 32;
-    return static_cast<std::size_t>(h);
+    h = mix(a ^ k1, b ^ h);
+    return static_cast<std::size_t>(mix(h ^ k2, s.size() ^ k1));
   }
 
   struct Slot {  // trivial, so the table is allocated without being initialized; 16 bytes
@@ -151,51 +188,77 @@ class Interner {
   std::vector<std::uint32_t> m_ids;  // 0: empty slot
   std::unique_ptr<Slot[]> m_slots;
   std::size_t m_mask = 0;
-  std::uint32_t m_count = 0;
+  std::uint32_t m_count = 256;
 };
 
 // One text, tokenized and indexed: the part of a run of differing paragraphs
 // that is diffed token by token (the equal sentences around it are cut off).
+// diff() keeps one Side per text for all its runs, so the vectors are
+// allocated once.
 struct Side {
   std::string_view text;
   std::vector<Token> tokens;
-  std::vector<std::size_t> offsets;      // byte offset of token i; offsets[n] == text.size()
   std::vector<std::size_t> paragraph;    // paragraph of token i (breaks before it); size n + 1
   std::vector<std::size_t> content;      // content tokens before token i; size n + 1
   std::vector<std::uint32_t> token_ids;  // interned ids
+  // Token indices where sentences start: 0, after each whitespace that follows
+  // a terminator (and any closing quotes or brackets), after each CJK full
+  // stop; then the token count (for no tokens: 0, 0).
+  std::vector<std::size_t> sentences;
   // Whether equal sentences of the run were cut off before or after the text
   // (slide_regions() must not reach a cut).
   bool cut_before = false;
   bool cut_after = false;
 
-  void intern_tokens(Interner& interner, std::size_t first, std::size_t last) {
-    for (std::size_t i = first; i < last; ++i) token_ids[i] = interner.id(tokens[i].text);
-  }
-
-  explicit Side(std::string_view t) : text(t), tokens(tokenize(t)) {
-    std::size_t n = tokens.size();
-    offsets.reserve(n + 1);
-    paragraph.reserve(n + 1);
-    content.reserve(n + 1);
-    std::size_t offset = 0;
+  // Tokenizes and indexes t; token_ids are left for intern_tokens().
+  void assign(std::string_view t) {
+    text = t;
+    tokenize(t, tokens);
+    const std::size_t n = tokens.size();
+    paragraph.resize(n + 1);
+    content.resize(n + 1);
+    sentences.clear();
+    sentences.push_back(0);
     std::size_t para = 0;
     std::size_t words = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      offsets.push_back(offset);
-      paragraph.push_back(para);
-      content.push_back(words);
-      if (tokens[i].kind == TokenKind::paragraph_break) ++para;
-      if (is_content(tokens[i].kind)) ++words;
-      offset += tokens[i].text.size();
+      paragraph[i] = para;
+      content[i] = words;
+      const Token& token = tokens[i];
+      if (is_content(token.kind)) {
+        ++words;
+        // 。！？ end a sentence without a following space.
+        if (i > 0 && tokens[i - 1].kind == TokenKind::punct && tokens[i - 1].text.size() == 3 &&
+            is_sentence_end(tokens[i - 1].text)) {
+          sentences.push_back(i);
+        }
+        continue;
+      }
+      if (token.kind == TokenKind::paragraph_break) ++para;
+      if (i == 0) continue;
+      std::size_t j = i;
+      while (j > 0 && tokens[j - 1].kind == TokenKind::punct && is_closing(tokens[j - 1].text)) --j;
+      if (j > 0 && tokens[j - 1].kind == TokenKind::punct && is_sentence_end(tokens[j - 1].text))
+        sentences.push_back(i + 1);
     }
-    offsets.push_back(offset);
-    paragraph.push_back(para);
-    content.push_back(words);
-    token_ids.assign(n, 0);
+    paragraph[n] = para;
+    content[n] = words;
+    if (sentences.back() != n) sentences.push_back(n);
+    if (n == 0) sentences.push_back(0);
+    token_ids.resize(n);
   }
 
+  void intern_tokens(Interner& interner) {
+    for (std::size_t i = 0; i < tokens.size(); ++i) token_ids[i] = interner.id(tokens[i].text);
+  }
+
+  // Byte offset of token i in text; text.size() for i == n.
+  std::size_t offset(std::size_t i) const {
+    return i < tokens.size() ? static_cast<std::size_t>(tokens[i].text.data() - text.data()) : text.size();
+  }
   std::string_view slice(std::size_t first, std::size_t last) const {
-    return text.substr(offsets[first], offsets[last] - offsets[first]);
+    std::size_t begin = offset(first);
+    return text.substr(begin, offset(last) - begin);
   }
   std::size_t words(std::size_t first, std::size_t last) const { return content[last] - content[first]; }
   bool has_break(std::size_t first, std::size_t last) const { return paragraph[last] != paragraph[first]; }
@@ -233,8 +296,7 @@ std::size_t common_suffix(std::string_view a, std::string_view b, std::size_t li
 }
 
 // Paragraphs first..last of a run text (spans from paragraph_spans()), trimmed.
-std::string context(std::string_view text, const std::vector<std::pair<std::size_t, std::size_t>>& spans,
-                    std::size_t first, std::size_t last) {
+std::string context(std::string_view text, const Spans& spans, std::size_t first, std::size_t last) {
   std::string_view s = text.substr(spans[first].first, spans[last].second - spans[first].first);
   constexpr std::string_view k_ws = " \t\r\n\f\v";
   std::size_t b = s.find_first_not_of(k_ws);
@@ -244,7 +306,7 @@ std::string context(std::string_view text, const std::vector<std::pair<std::size
 }
 
 // The paragraph (index into spans) that byte offset x, a token start, lies in.
-std::size_t paragraph_at(const std::vector<std::pair<std::size_t, std::size_t>>& spans, std::size_t x) {
+std::size_t paragraph_at(const Spans& spans, std::size_t x) {
   auto it = std::upper_bound(
       spans.begin(), spans.end(), x,
       [](std::size_t v, const std::pair<std::size_t, std::size_t>& p) { return v < p.first; });
@@ -339,9 +401,9 @@ bool slide_regions(const Side& a, const Side& b, std::vector<Region>& regions) {
   return true;
 }
 
-std::vector<Region> merge_regions(const Side& a, const Side& b, const std::vector<Region>& regions) {
-  std::vector<Region> merged;
-  merged.reserve(regions.size());
+void merge_regions(const Side& a, const Side& b, const std::vector<Region>& regions,
+                   std::vector<Region>& merged) {
+  merged.clear();
   for (const Region& r : regions) {
     if (!merged.empty()) {
       Region& last = merged.back();
@@ -357,7 +419,6 @@ std::vector<Region> merge_regions(const Side& a, const Side& b, const std::vecto
     }
     merged.push_back(r);
   }
-  return merged;
 }
 
 // Splits `text` at its paragraph breaks: pieces[i] is followed by a break, except the last.
@@ -392,99 +453,157 @@ std::string_view op_name(Op op) {
 
 namespace {
 
-// Token indices where sentences start: 0, after each whitespace that follows a
-// terminator (and any closing quotes or brackets), after each CJK full stop;
-// then the token count.
-std::vector<std::size_t> sentence_starts(const Side& side) {
-  std::vector<std::size_t> out{0};
-  const std::vector<Token>& t = side.tokens;
-  for (std::size_t i = 1; i < t.size(); ++i) {
-    bool boundary = false;
-    if (!is_content(t[i].kind)) {
-      std::size_t j = i;
-      while (j > 0 && t[j - 1].kind == TokenKind::punct && is_closing(t[j - 1].text)) --j;
-      boundary = j > 0 && t[j - 1].kind == TokenKind::punct && is_sentence_end(t[j - 1].text);
-      if (boundary) {
-        out.push_back(i + 1);
-        continue;
-      }
-    } else if (t[i - 1].kind == TokenKind::punct && t[i - 1].text.size() == 3 &&
-               is_sentence_end(t[i - 1].text)) {
-      out.push_back(i);  // 。！？ end a sentence without a following space
-    }
-  }
-  if (out.back() != t.size()) out.push_back(t.size());
-  if (t.empty()) out.push_back(0);
-  return out;
-}
+// Builds d.hunks. Equal text always comes from the old text, and consecutive
+// equal pieces are adjacent there, so an equal hunk is kept as a view while it
+// grows and copied once when the next hunk starts.
+class HunkWriter {
+ public:
+  explicit HunkWriter(Diff& d) : m_d(d) {}
 
-void add_hunk(Diff& d, Op op, std::string_view text, std::size_t tokens, std::size_t old_paragraph,
-              std::size_t new_paragraph) {
-  if (text.empty()) return;
-  if (op == Op::equal && !d.hunks.empty() && d.hunks.back().op == Op::equal) {
-    d.hunks.back().text.append(text);  // unchanged paragraphs next to a run's equal edge
-    d.hunks.back().tokens += tokens;
-    return;
+  void add(Op op, std::string_view text, std::size_t tokens, std::size_t old_paragraph,
+           std::size_t new_paragraph) {
+    if (text.empty()) return;
+    if (op == Op::equal) {
+      if (m_pending && text.data() == m_equal.data() + m_equal.size()) {
+        m_equal = std::string_view(m_equal.data(), m_equal.size() + text.size());
+        m_tokens += tokens;
+        return;
+      }
+      if (m_pending || (!m_d.hunks.empty() && m_d.hunks.back().op == Op::equal)) {
+        flush();  // not adjacent (never the case in diff()): appended like any equal text
+        m_d.hunks.back().text.append(text);
+        m_d.hunks.back().tokens += tokens;
+        return;
+      }
+      m_pending = true;
+      m_equal = text;
+      m_tokens = tokens;
+      m_old_paragraph = old_paragraph;
+      m_new_paragraph = new_paragraph;
+      return;
+    }
+    flush();
+    m_d.hunks.push_back(Hunk{op, std::string(text), tokens, old_paragraph, new_paragraph});
   }
-  d.hunks.push_back(Hunk{op, std::string(text), tokens, old_paragraph, new_paragraph});
-}
+
+  void flush() {
+    if (!m_pending) return;
+    m_d.hunks.push_back(Hunk{Op::equal, std::string(m_equal), m_tokens, m_old_paragraph, m_new_paragraph});
+    m_pending = false;
+  }
+
+ private:
+  Diff& m_d;
+  bool m_pending = false;
+  std::string_view m_equal;
+  std::size_t m_tokens = 0;
+  std::size_t m_old_paragraph = 0;
+  std::size_t m_new_paragraph = 0;
+};
 
 // What diff() reuses across its runs of differing paragraphs.
 struct Workspace {
   OnpSearch search;
   Interner tokens;
   Interner sentences;
+  Side a;
+  Side b;
+  std::vector<std::uint32_t> sentence_ids_a;
+  std::vector<std::uint32_t> sentence_ids_b;
+  std::vector<Region> sentence_regions;
+  std::vector<Region> regions;
+  std::vector<Region> merged;
+  Spans old_spans;  // the paragraphs of the run being diffed, relative to its start
+  Spans new_spans;
 };
 
+// The paragraphs of text[begin, end), the run of paragraph units first..last
+// of a text whose paragraphs are `spans` (paragraph_spans()), relative to
+// begin, as paragraph_spans() of the run gives them: the paragraphs of its
+// units, then an empty one after the run's final break if it ends with one
+// (the next paragraph's start, clipped to the run).
+void run_spans(const Spans& spans, std::size_t first, std::size_t last, std::size_t begin, std::size_t end,
+               Spans& out) {
+  out.clear();
+  std::size_t stop = std::min(last, spans.size() - 1);
+  for (std::size_t i = first; i <= stop; ++i)
+    out.emplace_back(spans[i].first - begin, std::min(spans[i].second, end) - begin);
+  if (out.empty()) out.emplace_back(0, 0);  // an empty run at the end of a text
+}
+
 // Token-level diff of one run of differing paragraphs: old_text and new_text
-// start at paragraphs old_base and new_base of the whole texts.
+// start at paragraphs old_base and new_base of the whole texts; old_spans and
+// new_spans are their paragraphs (run_spans()).
 //
 // Only the middle of the run is tokenized: the sentences before the first
 // differing byte and after the last one are equal, and equal sentences are
-// stripped by the sentence-level comparison anyway, so the run is cut at the
-// last sentence start before the first difference and the first one after the
-// last difference (found from the bytes: sentence_start_before/after) and the
-// cut-off text becomes equal hunks. Tokenizing from a sentence start gives the
-// tokens the whole run's tokenization has there, so the regions are the ones
-// the whole run gives. Only a slide (slide_regions) can need tokens beyond a
-// cut, for an insertion that starts or ends at one ("x " inserted at a
-// sentence start slides back over the space before it); the run is then
-// diffed whole.
+// stripped by the sentence-level comparison anyway, so the run is cut at a
+// sentence start at or before the first difference and the first one after the
+// last difference (found from the bytes: is_sentence_start,
+// sentence_start_before/after) and the cut-off text becomes equal hunks.
+// Tokenizing from a sentence start gives the tokens the whole run's
+// tokenization has there, so the regions are the ones the whole run gives.
+// The front cut is the first difference itself when a sentence starts there
+// in both texts after whitespace (a rewritten sentence is then tokenized
+// alone), else the last sentence start of the old text before it. (Not after
+// 。！？ without a space: bench/diff_equivalence.sh found a pair where cutting
+// there changed the diff; the earlier start is used instead.) Only a slide (slide_regions) can
+// need tokens beyond a cut, for an insertion that starts or ends at one ("x "
+// inserted at a sentence start slides back over the space before it); the run
+// is then diffed again with the next weaker cut: the earlier start, then none.
+enum class Cut : std::uint8_t { tight, before, whole };
+
+bool is_ascii_space(char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
 void diff_run(Workspace& work, std::string_view old_text, std::string_view new_text, std::size_t old_base,
-              std::size_t new_base, Diff& d, bool whole = false) {
+              std::size_t new_base, Diff& d, HunkWriter& out, Cut mode = Cut::tight) {
   std::size_t cut = 0;
   std::size_t old_end = old_text.size();
   std::size_t new_end = new_text.size();
-  if (!whole) {
+  if (mode != Cut::whole) {
     std::size_t prefix = common_prefix(old_text, new_text);
     std::size_t max_suffix = std::min(old_text.size(), new_text.size()) - prefix;
     std::size_t suffix = common_suffix(old_text.substr(prefix), new_text.substr(prefix), max_suffix);
-    cut = sentence_start_before(old_text, prefix);
+    if (mode == Cut::tight && prefix > 0 && is_ascii_space(old_text[prefix - 1]) &&
+        is_sentence_start(old_text, prefix) && is_sentence_start(new_text, prefix)) {
+      cut = prefix;
+    } else {
+      cut = sentence_start_before(old_text, prefix);
+      mode = Cut::before;
+    }
     old_end = sentence_start_after(old_text, old_text.size() - suffix);
     new_end = old_end + new_text.size() - old_text.size();  // the same distance from the end
   }
-  Side a(old_text.substr(cut, old_end - cut));
-  Side b(new_text.substr(cut, new_end - cut));
+  Side& a = work.a;
+  Side& b = work.b;
+  a.assign(old_text.substr(cut, old_end - cut));
+  b.assign(new_text.substr(cut, new_end - cut));
   a.cut_before = b.cut_before = cut > 0;
   a.cut_after = b.cut_after = old_end < old_text.size();
 
   OnpSearch& search = work.search;
   Interner& interner = work.tokens;
   interner.reset(a.tokens.size() + b.tokens.size());
-  a.intern_tokens(interner, 0, a.tokens.size());
-  b.intern_tokens(interner, 0, b.tokens.size());
+  a.intern_tokens(interner);
+  b.intern_tokens(interner);
   // Sentence level: equal sentences of the run anchor the token diff.
-  std::vector<std::size_t> sa = sentence_starts(a);
-  std::vector<std::size_t> sb = sentence_starts(b);
+  const std::vector<std::size_t>& sa = a.sentences;
+  const std::vector<std::size_t>& sb = b.sentences;
   Interner& sentence_interner = work.sentences;
   sentence_interner.reset(sa.size() + sb.size());
-  std::vector<std::uint32_t> ida(sa.size() - 1);
-  std::vector<std::uint32_t> idb(sb.size() - 1);
+  std::vector<std::uint32_t>& ida = work.sentence_ids_a;
+  std::vector<std::uint32_t>& idb = work.sentence_ids_b;
+  ida.resize(sa.size() - 1);
+  idb.resize(sb.size() - 1);
   for (std::size_t k = 0; k + 1 < sa.size(); ++k) ida[k] = sentence_interner.id(a.slice(sa[k], sa[k + 1]));
   for (std::size_t k = 0; k + 1 < sb.size(); ++k) idb[k] = sentence_interner.id(b.slice(sb[k], sb[k + 1]));
-  std::vector<Region> sentences;
+  std::vector<Region>& sentences = work.sentence_regions;
+  sentences.clear();
   compare(search, ida, 0, ida.size(), idb, 0, idb.size(), sentences);
-  std::vector<Region> regions;
+  std::vector<Region>& regions = work.regions;
+  regions.clear();
   for (const Region& r : sentences)
     compare(search, a.token_ids, sa[r.a0], sa[r.a1], b.token_ids, sb[r.b0], sb[r.b1], regions);
   Stats counts;  // of the minimal script, before sliding and merging
@@ -497,29 +616,31 @@ void diff_run(Workspace& work, std::string_view old_text, std::string_view new_t
     counts.tokens_added += inserted - changed;
   }
   if (!slide_regions(a, b, regions)) {
-    diff_run(work, old_text, new_text, old_base, new_base, d, true);
+    diff_run(work, old_text, new_text, old_base, new_base, d, out,
+             mode == Cut::tight ? Cut::before : Cut::whole);
     return;
   }
   d.stats.tokens_changed += counts.tokens_changed;
   d.stats.tokens_removed += counts.tokens_removed;
   d.stats.tokens_added += counts.tokens_added;
 
-  std::vector<std::pair<std::size_t, std::size_t>> old_spans = paragraph_spans(old_text);
-  std::vector<std::pair<std::size_t, std::size_t>> new_spans = paragraph_spans(new_text);
+  const Spans& old_spans = work.old_spans;
+  const Spans& new_spans = work.new_spans;
   std::size_t old_para = paragraph_at(old_spans, cut);  // paragraphs of the run before the cut
   std::size_t new_para = paragraph_at(new_spans, cut);
   old_base += old_para;  // paragraph numbers of the tokenized middle
   new_base += new_para;
-  add_hunk(d, Op::equal, old_text.substr(0, cut), 0, old_base, new_base);
+  out.add(Op::equal, old_text.substr(0, cut), 0, old_base, new_base);
   std::size_t ia = 0;
   std::size_t ib = 0;
-  for (const Region& r : merge_regions(a, b, regions)) {
+  merge_regions(a, b, regions, work.merged);
+  for (const Region& r : work.merged) {
     std::size_t pa = old_base + a.paragraph[r.a0];
     std::size_t pb = new_base + b.paragraph[r.b0];
-    add_hunk(d, Op::equal, a.slice(ia, r.a0), 0, old_base + a.paragraph[ia], new_base + b.paragraph[ib]);
-    add_hunk(d, Op::remove, a.slice(r.a0, r.a1), a.words(r.a0, r.a1), pa, pb);
-    add_hunk(d, Op::insert, b.slice(r.b0, r.b1), b.words(r.b0, r.b1), pa, pb);
-    Change c;
+    out.add(Op::equal, a.slice(ia, r.a0), 0, old_base + a.paragraph[ia], new_base + b.paragraph[ib]);
+    out.add(Op::remove, a.slice(r.a0, r.a1), a.words(r.a0, r.a1), pa, pb);
+    out.add(Op::insert, b.slice(r.b0, r.b1), b.words(r.b0, r.b1), pa, pb);
+    Change& c = d.changes.emplace_back();
     c.old_paragraph = pa;
     c.new_paragraph = pb;
     c.removed = std::string(a.slice(r.a0, r.a1));
@@ -532,52 +653,83 @@ void diff_run(Workspace& work, std::string_view old_text, std::string_view new_t
         context(old_text, old_spans, old_para + a.paragraph[r.a0], old_para + a.paragraph[last_a]);
     c.new_context =
         context(new_text, new_spans, new_para + b.paragraph[r.b0], new_para + b.paragraph[last_b]);
-    d.changes.push_back(std::move(c));
     ia = r.a1;
     ib = r.b1;
   }
-  add_hunk(d, Op::equal, a.slice(ia, a.tokens.size()), 0, old_base + a.paragraph[ia],
-           new_base + b.paragraph[ib]);
-  add_hunk(d, Op::equal, old_text.substr(old_end), 0, old_base + a.paragraph[a.tokens.size()],
-           new_base + b.paragraph[b.tokens.size()]);
+  out.add(Op::equal, a.slice(ia, a.tokens.size()), 0, old_base + a.paragraph[ia], new_base + b.paragraph[ib]);
+  out.add(Op::equal, old_text.substr(old_end), 0, old_base + a.paragraph[a.tokens.size()],
+          new_base + b.paragraph[b.tokens.size()]);
+}
+
+// Paragraph-unit starts (unit_starts()) from the paragraphs (paragraph_spans()):
+// each paragraph's start that has text at or after it.
+std::vector<std::size_t> unit_starts_of(const Spans& spans, std::size_t size) {
+  std::vector<std::size_t> out;
+  out.reserve(spans.size() + 1);
+  for (const auto& span : spans) {
+    if (span.first < size) out.push_back(span.first);
+  }
+  return out;
 }
 
 }  // namespace
 
 Diff diff(std::string_view old_text, std::string_view new_text) {
   // Paragraph level: units found without tokenizing, compared whole.
-  std::vector<std::size_t> ua = unit_starts(old_text);
-  std::vector<std::size_t> ub = unit_starts(new_text);
+  const Spans old_paragraphs = paragraph_spans(old_text);
+  const Spans new_paragraphs = paragraph_spans(new_text);
+  std::vector<std::size_t> ua = unit_starts_of(old_paragraphs, old_text.size());
+  std::vector<std::size_t> ub = unit_starts_of(new_paragraphs, new_text.size());
   std::size_t na = ua.size();
   std::size_t nb = ub.size();
   ua.push_back(old_text.size());
   ub.push_back(new_text.size());
-  Interner interner(na + nb);
+  auto old_unit = [&](std::size_t u) { return old_text.substr(ua[u], ua[u + 1] - ua[u]); };
+  auto new_unit = [&](std::size_t u) { return new_text.substr(ub[u], ub[u + 1] - ub[u]); };
+  // The equal units at both ends, as compare() strips them (first from the
+  // front, then from the back), found by comparing bytes; only the units
+  // between them are interned: they alone take part in the search.
+  std::size_t front = 0;
+  while (front < na && front < nb && old_unit(front) == new_unit(front)) ++front;
+  std::size_t back = 0;
+  while (front + back < na && front + back < nb && old_unit(na - 1 - back) == new_unit(nb - 1 - back)) ++back;
+  Interner interner(na + nb - 2 * front - 2 * back);
   std::vector<std::uint32_t> ida(na);
   std::vector<std::uint32_t> idb(nb);
-  for (std::size_t u = 0; u < na; ++u) ida[u] = interner.id(old_text.substr(ua[u], ua[u + 1] - ua[u]));
-  for (std::size_t u = 0; u < nb; ++u) idb[u] = interner.id(new_text.substr(ub[u], ub[u + 1] - ub[u]));
+  for (std::size_t u = front; u + back < na; ++u) ida[u] = interner.id(old_unit(u));
+  for (std::size_t u = front; u + back < nb; ++u) idb[u] = interner.id(new_unit(u));
   std::vector<Region> units;
   Workspace work;
-  compare(work.search, ida, 0, na, idb, 0, nb, units);
+  compare(work.search, ida, front, na - back, idb, front, nb - back, units);
 
   // Token level inside each differing run; unchanged paragraphs are copied as
   // equal text (their hunks' token counts stay 0: they are never tokenized).
   Diff d;
+  d.hunks.reserve(4 * units.size() + 1);  // a run is mostly one change: equal, delete, insert
+  d.changes.reserve(units.size());
+  HunkWriter out(d);
   std::size_t pa = 0;
   std::size_t pb = 0;
   for (const Region& u : units) {
-    add_hunk(d, Op::equal, old_text.substr(ua[pa], ua[u.a0] - ua[pa]), 0, pa, pb);
+    out.add(Op::equal, old_text.substr(ua[pa], ua[u.a0] - ua[pa]), 0, pa, pb);
     std::size_t old_units = u.a1 - u.a0;
     std::size_t new_units = u.b1 - u.b0;
     if (new_units > old_units) d.stats.paragraphs_added += new_units - old_units;
     if (old_units > new_units) d.stats.paragraphs_removed += old_units - new_units;
+    run_spans(old_paragraphs, u.a0, u.a1, ua[u.a0], ua[u.a1], work.old_spans);
+    run_spans(new_paragraphs, u.b0, u.b1, ub[u.b0], ub[u.b1], work.new_spans);
+#ifdef FW_DIFF_CHECK_SPANS
+    if (work.old_spans != paragraph_spans(old_text.substr(ua[u.a0], ua[u.a1] - ua[u.a0])) ||
+        work.new_spans != paragraph_spans(new_text.substr(ub[u.b0], ub[u.b1] - ub[u.b0])))
+      std::abort();
+#endif
     diff_run(work, old_text.substr(ua[u.a0], ua[u.a1] - ua[u.a0]),
-             new_text.substr(ub[u.b0], ub[u.b1] - ub[u.b0]), u.a0, u.b0, d);
+             new_text.substr(ub[u.b0], ub[u.b1] - ub[u.b0]), u.a0, u.b0, d, out);
     pa = u.a1;
     pb = u.b1;
   }
-  add_hunk(d, Op::equal, old_text.substr(ua[pa], ua[na] - ua[pa]), 0, pa, pb);
+  out.add(Op::equal, old_text.substr(ua[pa], ua[na] - ua[pa]), 0, pa, pb);
+  out.flush();
   return d;
 }
 

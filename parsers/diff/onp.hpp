@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace fw::diff::detail {
@@ -46,51 +47,89 @@ class OnpSearch {
   }
 
  private:
-  struct Point {
-    std::ptrdiff_t x, y, parent;
+  struct Point {  // a furthest point on a diagonal and the point it was reached from
+    std::int32_t x, y, parent;
   };
-  static constexpr std::size_t k_max_points = 2000000;  // dtl's MAX_CORDINATES_SIZE
-
-  std::ptrdiff_t snake(std::ptrdiff_t k, std::ptrdiff_t above, std::ptrdiff_t below) {
-    std::ptrdiff_t r = above > below ? m_path[static_cast<std::size_t>(k - 1 + m_offset)]
-                                     : m_path[static_cast<std::size_t>(k + 1 + m_offset)];
-    std::ptrdiff_t y = std::max(above, below);
-    std::ptrdiff_t x = y - k;
-    while (x < m_m && y < m_n && m_a[x] == m_b[y]) {
-      ++x;
-      ++y;
-    }
-    m_path[static_cast<std::size_t>(k + m_offset)] = static_cast<std::ptrdiff_t>(m_points.size());
-    m_points.push_back(Point{x, y, r});
-    return y;
-  }
+  static constexpr std::int32_t k_max_points = 2000000;  // dtl's MAX_CORDINATES_SIZE
 
   // One O(NP) search over m_a[0, m_m) and m_b[0, m_n), its script emitted;
   // false when it stopped at the point limit and must go on from where it got.
+  // The search works on locals and 32-bit indices (sequences are far shorter
+  // than 2^31: diff() caps a search's work), so the compiler keeps them in
+  // registers instead of reloading members after every store to the arrays.
   bool compose() {
-    const std::ptrdiff_t delta = m_n - m_m;
-    m_offset = m_m + 1;
-    const auto size = static_cast<std::size_t>(m_m + m_n + 3);
+    const std::uint32_t* const a = m_a;
+    const std::uint32_t* const b = m_b;
+    const auto m = static_cast<std::int32_t>(m_m);
+    const auto n = static_cast<std::int32_t>(m_n);
+    const std::int32_t delta = n - m;
+    const auto offset = static_cast<std::size_t>(m) + 1;
+    const auto size = static_cast<std::size_t>(m) + static_cast<std::size_t>(n) + 3;
     m_fp.assign(size, -1);
     m_path.assign(size, -1);
-    m_points.clear();
-    std::ptrdiff_t* fp = m_fp.data() + m_offset;
-    for (std::ptrdiff_t p = 0;; ++p) {
-      for (std::ptrdiff_t k = -p; k <= delta - 1; ++k) fp[k] = snake(k, fp[k - 1] + 1, fp[k + 1]);
-      for (std::ptrdiff_t k = delta + p; k >= delta + 1; --k) fp[k] = snake(k, fp[k - 1] + 1, fp[k + 1]);
-      fp[delta] = snake(delta, fp[delta - 1] + 1, fp[delta + 1]);
-      if (fp[delta] == m_n || m_points.size() >= k_max_points) break;
+    std::int32_t* const fp = m_fp.data() + offset;
+    std::int32_t* const path = m_path.data() + offset;
+    Point* points = m_points.get();
+    std::int32_t count = 0;
+    // dtl's snake(k, above, below), written out in the three loops below: from
+    // the better of the two neighbouring furthest points (above: fp[k - 1] + 1,
+    // below: fp[k + 1]; ties go below), follow diagonal k while the elements are
+    // equal, and record the point reached. On a diagonal k < delta the old
+    // sequence runs out first (m - x < n - y), on k > delta the new one, on
+    // delta both at once, so each loop checks one bound.
+    for (std::int32_t p = 0;; ++p) {
+      // This round records delta + 2p + 1 points: make room once.
+      const auto needed = static_cast<std::size_t>(count) + static_cast<std::size_t>(delta + 2 * p + 1);
+      if (m_capacity < needed) {
+        grow(static_cast<std::size_t>(count), needed);
+        points = m_points.get();
+      }
+      // Diagonals -p .. delta - 1, upwards: fp[k - 1] and path[k - 1] are the
+      // ones just computed, carried in registers.
+      std::int32_t left_fp = fp[-p - 1];
+      std::int32_t left_path = path[-p - 1];
+      for (std::int32_t k = -p; k < delta; ++k) {
+        const std::int32_t above = left_fp + 1;
+        const std::int32_t below = fp[k + 1];
+        const std::int32_t parent = above > below ? left_path : path[k + 1];
+        std::int32_t x = std::max(above, below) - k;
+        while (x < m && a[x] == b[x + k]) ++x;
+        points[count] = Point{x, x + k, parent};
+        left_fp = fp[k] = x + k;
+        left_path = path[k] = count++;
+      }
+      // Diagonals delta + p .. delta + 1, downwards, carrying fp[k + 1] and path[k + 1].
+      std::int32_t right_fp = fp[delta + p + 1];
+      std::int32_t right_path = path[delta + p + 1];
+      for (std::int32_t k = delta + p; k > delta; --k) {
+        const std::int32_t above = fp[k - 1] + 1;
+        const std::int32_t below = right_fp;
+        const std::int32_t parent = above > below ? path[k - 1] : right_path;
+        std::int32_t y = std::max(above, below);
+        while (y < n && a[y - k] == b[y]) ++y;
+        points[count] = Point{y - k, y, parent};
+        right_fp = fp[k] = y;
+        right_path = path[k] = count++;
+      }
+      {
+        const std::int32_t above = fp[delta - 1] + 1;
+        const std::int32_t below = fp[delta + 1];
+        const std::int32_t parent = above > below ? path[delta - 1] : path[delta + 1];
+        std::int32_t y = std::max(above, below);
+        while (y < n && a[y - delta] == b[y]) ++y;
+        points[count] = Point{y - delta, y, parent};
+        fp[delta] = y;
+        path[delta] = count++;
+      }
+      if (fp[delta] == n || count >= k_max_points) break;
     }
     // The path, from its end back to (0, 0), then replayed forwards.
     m_chain.clear();
-    for (std::ptrdiff_t r = m_path[static_cast<std::size_t>(delta + m_offset)]; r != -1;
-         r = m_points[static_cast<std::size_t>(r)].parent) {
-      m_chain.push_back(r);
-    }
-    std::ptrdiff_t px = 0;
-    std::ptrdiff_t py = 0;
+    for (std::int32_t r = path[delta]; r != -1; r = points[r].parent) m_chain.push_back(r);
+    std::int32_t px = 0;
+    std::int32_t py = 0;
     for (std::size_t c = m_chain.size(); c-- > 0;) {
-      const Point& v = m_points[static_cast<std::size_t>(m_chain[c])];
+      const Point& v = points[m_chain[c]];
       while (px < v.x || py < v.y) {
         if (v.y - v.x > py - px) {
           step(m_swapped ? Step::remove : Step::insert);
@@ -105,13 +144,22 @@ class OnpSearch {
         }
       }
     }
-    if (px >= m_m && py >= m_n) return true;
+    if (px >= m && py >= n) return true;
     // Stopped early (dtl's "nontrivial difference"): search the rest afresh.
     m_a += px;
     m_b += py;
     m_m -= px;
     m_n -= py;
     return false;
+  }
+
+  // Makes room for `needed` points, keeping the first `count`.
+  void grow(std::size_t count, std::size_t needed) {
+    std::size_t capacity = std::max<std::size_t>({needed, 2 * m_capacity, 256});
+    auto points = std::make_unique_for_overwrite<Point[]>(capacity);
+    std::copy(m_points.get(), m_points.get() + count, points.get());
+    m_points = std::move(points);
+    m_capacity = capacity;
   }
 
   enum class Step : std::uint8_t { common, remove, insert };
@@ -146,12 +194,14 @@ class OnpSearch {
   const std::uint32_t* m_b = nullptr;
   std::ptrdiff_t m_m = 0;
   std::ptrdiff_t m_n = 0;
-  std::ptrdiff_t m_offset = 0;
   bool m_swapped = false;
-  std::vector<std::ptrdiff_t> m_fp;
-  std::vector<std::ptrdiff_t> m_path;
-  std::vector<Point> m_points;
-  std::vector<std::ptrdiff_t> m_chain;
+  std::vector<std::int32_t> m_fp;
+  std::vector<std::int32_t> m_path;
+  // The path points of a search, grown ahead of each round (never
+  // initialized: only the [0, count) written by the search is read).
+  std::unique_ptr<Point[]> m_points;
+  std::size_t m_capacity = 0;
+  std::vector<std::int32_t> m_chain;
   // The regions being emitted: old and new positions, the open region.
   std::size_t m_i = 0;
   std::size_t m_j = 0;

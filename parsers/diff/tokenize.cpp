@@ -41,6 +41,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define FW_DIFF_AVX2 1
+#endif
 
 #include "parsers/diff/nfc_tables.hpp"
 #include "parsers/diff/utf8.hpp"
@@ -131,19 +135,34 @@ constexpr AsciiTable make_ascii_table() {
 // The hot path: most article text is ASCII, so its bytes are classified by table.
 constexpr AsciiTable k_ascii = make_ascii_table();
 
-struct AsciiFlags {
-  bool set[128];
+struct ByteFlags {
+  bool set[256];
 };
 
-constexpr AsciiFlags make_word_flags() {
-  AsciiFlags t{};
+constexpr ByteFlags make_word_flags() {
+  ByteFlags t{};
   for (char32_t c = 0; c < 128; ++c)
     t.set[c] = classify_ascii(c) == CharClass::letter || classify_ascii(c) == CharClass::digit;
   return t;
 }
 
-// ASCII letters and digits, the bulk of a word.
-constexpr AsciiFlags k_ascii_words = make_word_flags();
+// ASCII letters and digits, the bulk of a word (false for every byte >= 0x80).
+constexpr ByteFlags k_ascii_words = make_word_flags();
+
+constexpr ByteFlags make_word_end_flags() {
+  ByteFlags t{};
+  constexpr char k_continuing[] = "'-.,:/%";  // joiners, number separators, percent
+  for (char32_t c = 0; c < 128; ++c) {
+    bool continuing = false;
+    for (char k : k_continuing) continuing = continuing || (k != 0 && static_cast<char32_t>(k) == c);
+    t.set[c] = !continuing && classify_ascii(c) != CharClass::letter && classify_ascii(c) != CharClass::digit;
+  }
+  return t;
+}
+
+// ASCII bytes that end a word wherever they follow it (a space, most
+// punctuation): not a letter or digit, joiner, number separator or percent sign.
+constexpr ByteFlags k_ascii_word_ends = make_word_end_flags();
 
 CharClass classify_char(char32_t cp) {
   if (cp < 0x80) {
@@ -181,6 +200,46 @@ bool is_number_separator(char32_t cp) {
   return cp == '.' || cp == ',' || cp == ':' || cp == '/';
 }
 
+#if defined(FW_DIFF_AVX2)
+// next_break_candidate() 32 bytes a step where the CPU has AVX2 (checked once
+// at run time; the build targets baseline x86-64), and exact: 0xC2 and 0xE2
+// count only as the start of U+0085 and U+2028/U+2029 (not of the curly
+// quotes and dashes that fill news text). Returns the first line break
+// character at or after i, or the start of the last stretch of fewer than 34
+// bytes when there is none before it.
+__attribute__((target("avx2"))) std::size_t break_candidate_avx2(const unsigned char* p, std::size_t i,
+                                                                 std::size_t n) {
+  const __m256i nl = _mm256_set1_epi8('\n');
+  const __m256i cr = _mm256_set1_epi8('\r');
+  const __m256i c2 = _mm256_set1_epi8(static_cast<char>(0xC2));
+  const __m256i e2 = _mm256_set1_epi8(static_cast<char>(0xE2));
+  const __m256i x80 = _mm256_set1_epi8(static_cast<char>(0x80));
+  const __m256i x85 = _mm256_set1_epi8(static_cast<char>(0x85));
+  const __m256i xa9 = _mm256_set1_epi8(static_cast<char>(0xA9));
+  const __m256i one = _mm256_set1_epi8(1);
+  while (i + 34 <= n) {
+    const auto* at = reinterpret_cast<const __m256i*>(p + i);                      // NOLINT: AVX2 load
+    __m256i v = _mm256_loadu_si256(at);                                            // byte i + k
+    __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 1));  // NOLINT: i + k + 1
+    __m256i v2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 2));  // NOLINT: i + k + 2
+    __m256i hit = _mm256_or_si256(_mm256_cmpeq_epi8(v, nl), _mm256_cmpeq_epi8(v, cr));
+    hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_cmpeq_epi8(v, c2), _mm256_cmpeq_epi8(v1, x85)));
+    __m256i ls = _mm256_and_si256(_mm256_cmpeq_epi8(v, e2), _mm256_cmpeq_epi8(v1, x80));
+    ls = _mm256_and_si256(ls, _mm256_cmpeq_epi8(_mm256_or_si256(v2, one), xa9));  // 0xA8 or 0xA9
+    hit = _mm256_or_si256(hit, ls);
+    auto mask = static_cast<unsigned>(_mm256_movemask_epi8(hit));
+    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+    i += 32;
+  }
+  return i;
+}
+
+bool have_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+}
+#endif
+
 class Tokenizer {
  public:
   explicit Tokenizer(std::string_view text) : m_text(text) {}
@@ -204,6 +263,7 @@ class Tokenizer {
 
   std::vector<std::pair<std::size_t, std::size_t>> spans() const {
     std::vector<std::pair<std::size_t, std::size_t>> out;
+    out.reserve(m_text.size() / 256 + 4);  // news paragraphs run to a few hundred bytes
     std::size_t begin = 0;
     for_each_break([&](std::size_t start, std::size_t end) {
       out.emplace_back(begin, start);
@@ -254,8 +314,8 @@ class Tokenizer {
     return std::string_view::npos;
   }
 
-  std::vector<Token> run() {
-    std::vector<Token> out;
+  void run(std::vector<Token>& out) {
+    out.clear();
     out.reserve(m_text.size() / 3 + 1);
     std::size_t i = 0;
     while (i < m_text.size()) {
@@ -265,7 +325,13 @@ class Tokenizer {
       switch (c.cls) {
         case CharClass::space:
         case CharClass::newline:
-          i = scan_space(i, &kind);
+          if (m_text[i] == ' ' && i + 1 < m_text.size() &&
+              k_ascii_words.set[static_cast<unsigned char>(m_text[i + 1])]) {
+            kind = TokenKind::space;  // one space before an ASCII letter or digit (scan_space's fast case)
+            i += 1;
+          } else {
+            i = scan_space(i, &kind);
+          }
           break;
         case CharClass::letter:
         case CharClass::digit:
@@ -291,7 +357,6 @@ class Tokenizer {
       }
       out.push_back(Token{kind, m_text.substr(start, i - start)});
     }
-    return out;
   }
 
  private:
@@ -337,6 +402,10 @@ class Tokenizer {
   std::size_t next_break_candidate(std::size_t i) const {
     const auto* p = reinterpret_cast<const unsigned char*>(m_text.data());
     const std::size_t n = m_text.size();
+#if defined(FW_DIFF_AVX2)
+    // A hit found here, or the short tail, is (re)checked below.
+    if (have_avx2()) i = break_candidate_avx2(p, i, n);
+#endif
 #if defined(__SSE2__)
     const __m128i nl = _mm_set1_epi8('\n');
     const __m128i cr = _mm_set1_epi8('\r');
@@ -429,9 +498,10 @@ class Tokenizer {
     CharClass last = CharClass::letter;
     while (i < n) {
       // Fast path: a run of ASCII letters and digits.
-      if (p[i] < 0x80 && k_ascii_words.set[p[i]]) {
+      if (k_ascii_words.set[p[i]]) {
         std::size_t j = i + 1;
-        while (j < n && p[j] < 0x80 && k_ascii_words.set[p[j]]) ++j;
+        while (j < n && k_ascii_words.set[p[j]]) ++j;
+        if (j == n || k_ascii_word_ends.set[p[j]]) return j;  // the common case: a space follows
         last = k_ascii.cls[p[j - 1]];
         i = j;
         continue;
@@ -466,7 +536,13 @@ class Tokenizer {
 }  // namespace
 
 std::vector<Token> tokenize(std::string_view text) {
-  return Tokenizer(text).run();
+  std::vector<Token> out;
+  Tokenizer(text).run(out);
+  return out;
+}
+
+void tokenize(std::string_view text, std::vector<Token>& out) {
+  Tokenizer(text).run(out);
 }
 
 std::vector<std::size_t> unit_starts(std::string_view text) {
@@ -497,6 +573,10 @@ std::size_t sentence_start_before(std::string_view text, std::size_t limit) {
     if (tokenizer.sentence_pattern(c) != std::string_view::npos) return c;
   }
   return 0;
+}
+
+bool is_sentence_start(std::string_view text, std::size_t c) {
+  return Tokenizer(text).sentence_pattern(c) != std::string_view::npos;
 }
 
 std::size_t sentence_start_after(std::string_view text, std::size_t from) {

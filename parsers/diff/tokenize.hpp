@@ -31,6 +31,8 @@ inline bool is_content(TokenKind kind) {
 
 // The tokens of `text`; they view `text`, which must outlive them.
 std::vector<Token> tokenize(std::string_view text);
+// The same into `out` (cleared first; its allocation is reused).
+void tokenize(std::string_view text, std::vector<Token>& out);
 
 // Byte offsets where the paragraph units of `text` start: 0 (for non-empty
 // text), then the end of every paragraph_break token that has text after it.
@@ -55,6 +57,8 @@ bool is_closing(std::string_view token);
 //
 // The last sentence start before `limit` (0 when there is none).
 std::size_t sentence_start_before(std::string_view text, std::size_t limit);
+// Whether a sentence starts at c (false for c == 0 and c >= text.size()).
+bool is_sentence_start(std::string_view text, std::size_t c);
 // The first sentence start whose sentence end, closings and whitespace all lie
 // at or after `from`; text.size() when there is none.
 std::size_t sentence_start_after(std::string_view text, std::size_t from);

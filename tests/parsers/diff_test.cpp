@@ -133,6 +133,39 @@ TEST(Diff, InsertionAtSentenceStartSlidesAcrossTheCut) {
   EXPECT_EQ(d.stats.tokens_added, 1U);
 }
 
+// A sentence rewritten from its first byte is tokenized alone (the run is cut
+// at the difference itself); the result is the one of the whole paragraph.
+TEST(Diff, RewrittenSentence) {
+  std::string_view old_text = "Intro one. Old words here. Three four.";
+  std::string_view new_text = "Intro one. New text there. Three four.";
+  Diff d = diff(old_text, new_text);
+  ASSERT_EQ(d.changes.size(), 1U);
+  EXPECT_EQ(d.changes[0].removed, "Old words here");
+  EXPECT_EQ(d.changes[0].inserted, "New text there");
+  EXPECT_EQ(d.stats.tokens_changed, 3U);
+  ASSERT_EQ(d.hunks.size(), 4U);
+  EXPECT_EQ(d.hunks[0].text, "Intro one. ");
+  EXPECT_EQ(d.hunks[3].text, ". Three four.");
+  EXPECT_EQ(fw::diff::apply(old_text, d).value(), new_text);
+}
+
+// A sentence inserted at a sentence start: the insertion slides back over the
+// space before it, past the cut at the difference, so the run is diffed again
+// from the sentence before.
+TEST(Diff, SentenceInsertedAtSentenceStart) {
+  std::string_view old_text = "A one. C three.\n\nD.";
+  std::string_view new_text = "A one. B two. C three.\n\nD.";
+  Diff d = diff(old_text, new_text);
+  ASSERT_EQ(d.changes.size(), 1U);
+  EXPECT_EQ(d.changes[0].removed, "");
+  EXPECT_EQ(d.changes[0].inserted, " B two.");
+  EXPECT_EQ(d.changes[0].new_context, "A one. B two. C three.");
+  EXPECT_EQ(d.stats.tokens_added, 3U);
+  ASSERT_EQ(d.hunks.size(), 3U);
+  EXPECT_EQ(d.hunks[0].text, "A one.");
+  EXPECT_EQ(d.hunks[2].text, " C three.\n\nD.");
+}
+
 TEST(Diff, ChangeInLongParagraphKeepsWholeParagraphContext) {
   std::string_view old_text = "Intro.\n\nFirst sentence here. Second one is long. Third ends it.\n\nOutro.";
   std::string_view new_text = "Intro.\n\nFirst sentence here. Second one is short. Third ends it.\n\nOutro.";

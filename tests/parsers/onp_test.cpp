@@ -160,6 +160,15 @@ TEST(UnitStarts, AgreesWithTokenizeOnUnicodeWhitespace) {
     for (int k = 0; k < n; ++k) text += pieces[rng() % pieces.size()];
     ASSERT_EQ(unit_starts(text), units_by_tokens(text)) << "text: " << text;
   }
+  // Longer texts, mostly words and spaces (the scan takes 32 bytes a step
+  // where the CPU allows, and must still stop at every line break, whichever
+  // byte of a step it falls on).
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    int n = static_cast<int>(rng() % 300);
+    for (int k = 0; k < n; ++k) text += rng() % 4 == 0 ? pieces[rng() % pieces.size()] : pieces[rng() % 3];
+    ASSERT_EQ(unit_starts(text), units_by_tokens(text)) << "text: " << text;
+  }
 }
 
 TEST(UnitStarts, LineSeparatorsAndSpacesAroundThem) {

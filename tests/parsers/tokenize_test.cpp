@@ -215,6 +215,11 @@ TEST(SentenceStarts, ByteSearchMatchesTokenRule) {
       limit = c;
     }
     ASSERT_EQ(found, expected) << testing::PrintToString(text);
+    // At a position: exactly the token rule's starts.
+    for (std::size_t c = 0; c <= text.size(); ++c) {
+      bool start = std::find(expected.begin(), expected.end(), c) != expected.end();
+      ASSERT_EQ(is_sentence_start(text, c), start) << testing::PrintToString(text) << " at " << c;
+    }
     // Forward: always a start past `from` (or the end), and from 0 the first one.
     for (std::size_t from = 0; from < text.size(); ++from) {
       std::size_t c = sentence_start_after(text, from);
@@ -233,6 +238,11 @@ TEST(SentenceStarts, AfterNeedsTheWholeSentenceEndPastFrom) {
   EXPECT_EQ(sentence_start_after(text, text.find(". Three")), text.find("Three"));
   EXPECT_EQ(sentence_start_after(text, text.find(". Three") + 1), text.find("Five"));
   EXPECT_EQ(sentence_start_after(text, text.find("Five")), text.size());
+  EXPECT_TRUE(is_sentence_start(text, text.find("Three")));
+  EXPECT_FALSE(is_sentence_start(text, text.find("Three") - 1));
+  EXPECT_FALSE(is_sentence_start(text, text.find("two")));
+  EXPECT_FALSE(is_sentence_start(text, 0));
+  EXPECT_FALSE(is_sentence_start(text, text.size()));
 }
 
 }  // namespace
