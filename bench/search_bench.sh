@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Analyst search and ingest on a generated database (sql/004_search.sql,
-# sql/007_analyst_speed.sql).
+# sql/007_analyst_speed.sql, sql/011_web_speed.sql).
 #
 #   pg_virtualenv -v 15 -o shared_buffers=2GB -o maintenance_work_mem=1GB bench/search_bench.sh [ARTICLES]
 #
@@ -13,7 +13,8 @@
 # ~10 GB; the index build over their 1.1 million vectors (20 minutes for RUM)
 # dominates the run. FW_BENCH_NO_EXHAUSTIVE=1 skips the exhaustive ts_rank
 # comparison, which takes minutes for a common term at that size
-# (bench/README.md, "Analyst search").
+# (bench/README.md, "Analyst search"); FW_BENCH_NO_INGEST=1 stops after the
+# queries (the ingest adds 20,000 versions to the database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 articles="${1:-1000000}"
@@ -76,6 +77,12 @@ for term in huawei tencent haier "huawei chip" '"export controls"'; do
   q="SELECT * FROM search_articles('$term', 20)"
   "${psql_db[@]}" -c "$q" >/dev/null
   explain "ranked search, top 20: $q" "$q" 2
+  echo "   versions read newest first (sql/011; 0: every match ranked): $("${psql_db[@]}" -At -c \
+    "SELECT feedwatch_search_walk(websearch_to_tsquery('english', '$term'), 1000)")"
+  every="SET feedwatch.search_exhaustive_limit = 1e15"  # 007's ranking: every match
+  "${psql_db[@]}" -c "$every" -c "$q" >/dev/null
+  echo "-- the same, every match ranked (feedwatch.search_exhaustive_limit set high)"
+  "${psql_db[@]}" -c "$every" -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) $q" | grep -E "Execution Time" | head -1
   [[ -n "${FW_BENCH_NO_EXHAUSTIVE:-}" ]] && continue   # minutes for a common term at 1,000,000 articles
   q="SELECT id, ts_rank(search, q) AS rank FROM article_versions, websearch_to_tsquery('english', '$term') q WHERE search @@ q ORDER BY rank DESC LIMIT 20"
   "${psql_db[@]}" -c "$q" >/dev/null
@@ -84,6 +91,8 @@ done
 q="SELECT change_id, url, title, detected_at, kinds, words_added, words_removed FROM article_edits WHERE detected_at > now() - interval '7 days' ORDER BY detected_at DESC"
 "${psql_db[@]}" -c "$q" >/dev/null
 explain "edits in the last 7 days" "$q" 3
+
+[[ -n "${FW_BENCH_NO_INGEST:-}" ]] && exit 0  # the ingest below commits 20,000 versions
 
 echo "== ingest: 20,000 new versions of existing articles, 40 INSERTs of 500 rows, one session"
 "${psql_db[@]}" -c "CREATE UNLOGGED TABLE bench_staging AS

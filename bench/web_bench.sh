@@ -9,9 +9,10 @@
 # script applies sql/0*.sql with psql) and applies the rest with `feedwatch
 # migrate`; gives it, once, what search_bench.sh does not generate: 20 feeds
 # with their articles, a day of fetch_log, alert deliveries of a rule for 5% of
-# the edited articles. Then starts `feedwatch run` (no feeds to poll) with
-# web.listen on a free loopback port and fetches each page RUNS times (default
-# 20) after one warm-up request, printing the median and the slowest
+# the edited articles, and a small feed (one article in 10,000). Then starts
+# `feedwatch run` (no feeds to poll) with web.listen on a free loopback port
+# and fetches each page RUNS times (default 20) after one warm-up request,
+# printing the median and the slowest
 # time_total per page (a keep-alive-free GET over loopback: connection, query,
 # rendering and transfer). Figures: bench/README.md, "Web view".
 set -euo pipefail
@@ -79,6 +80,18 @@ FROM article_changes c WHERE c.id % 20 = 0 AND c.new_version_id IS NOT NULL;
 ANALYZE feeds; ANALYZE article_feeds; ANALYZE fetch_log; ANALYZE alert_deliveries;
 SQL
 fi
+if [[ "$("${psql_db[@]}" -c "SELECT count(*) FROM feeds WHERE name = 'bench-small'")" == 0 ]]; then
+  echo "== adding a small feed (one article in 10,000, every one edited once, also in its bench-NN feed)"
+  "${psql_db[@]}" <<'SQL'
+INSERT INTO feeds (name, url, config_url, last_polled_at, last_success_at, last_status, next_poll_at)
+VALUES ('bench-small', 'https://small.example/feed/', 'https://small.example/feed/', now() - interval '3 minutes',
+        now() - interval '3 minutes', 200, now() + interval '12 minutes');
+INSERT INTO article_feeds (article_id, feed_id, first_seen_at, last_seen_at)
+SELECT a.id, f.id, a.first_seen_at, a.last_seen_at
+FROM articles a, feeds f WHERE f.name = 'bench-small' AND a.id % 10000 = 10;
+ANALYZE feeds; ANALYZE article_feeds;
+SQL
+fi
 "${psql_db[@]}" -c "SELECT count(*) || ' articles, ' || (SELECT count(*) FROM article_versions) || ' versions, ' ||
   (SELECT count(*) FROM article_changes) || ' changes, ' || (SELECT count(*) FROM feeds) || ' feeds, ' ||
   pg_size_pretty(pg_database_size(current_database())) FROM articles"
@@ -102,6 +115,8 @@ pages=(
   "/?kind=removed"
   "/?kind=stealth"
   "/?feed=bench-07"
+  "/?feed=bench-small"
+  "/?feed=bench-07&kind=title_changed"
   "/?rule=china-tech"
   "/?since=$since&until=$until"
   "/?before=$deep"

@@ -57,7 +57,7 @@ using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 11> k_top_keys{"database", "state_dir", "log_level", "http",
                                                       "feeds",    "sites",     "recheck",   "hooks",
                                                       "rules",    "metrics",   "web"};
-constexpr std::array<std::string_view, 1> k_database_keys{"url"};
+constexpr std::array<std::string_view, 2> k_database_keys{"url", "fetch_log_keep"};
 constexpr std::array<std::string_view, 8> k_http_keys{
     "user_agent", "timeout", "connect_timeout", "max_body_bytes", "max_redirects", "allow_private_networks",
     "ca_file",    "per_host"};
@@ -862,6 +862,9 @@ Config Loader::load(const YAML::Node& root) {
           config.database_url = *s;
         }
       }
+    }
+    if (const Value* k = d.find("fetch_log_keep")) {
+      if (auto keep = read_duration(*k, true)) config.fetch_log_keep = *keep;
     }
   }
   if (const Value* f = m.find("state_dir")) {

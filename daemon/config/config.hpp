@@ -87,6 +87,7 @@ struct Rule {
 struct Config {
   std::string path;                         // the file it was loaded from
   std::optional<std::string> database_url;  // absent: embedded cluster under state_dir
+  Seconds fetch_log_keep{30 * 86400};  // database.fetch_log_keep: fetch_log rows older are deleted (0: never)
   std::string state_dir = "/var/lib/feedwatch";
   std::string log_level = "info";
   Http http;

@@ -27,6 +27,7 @@
 #include "daemon/sched/page_checker.hpp"
 #include "daemon/sched/posting_rate.hpp"
 #include "daemon/store/poll_batch.hpp"
+#include "daemon/store/retention.hpp"
 #include "daemon/store/search_index.hpp"
 #include "daemon/store/store.hpp"
 #include "daemon/web/server.hpp"
@@ -40,6 +41,10 @@ using std::chrono::seconds;
 namespace {
 
 constexpr int k_max_parallel_polls = 64;
+// Feeds claimed and not yet finished (in flight or waiting for their host):
+// claims come in runs of about half of this, so each claim statement, and the
+// batch of 304s written before it, serves many polls.
+constexpr int k_max_claimed_polls = 256;
 constexpr int k_max_parallel_pages = 32;
 // Unchanged (304) polls are recorded in batches (store::record_unchanged): at
 // most this many at once, and none waits longer than k_unchanged_delay.
@@ -162,9 +167,9 @@ struct Poller::Impl {
     // A feed whose 304 is still queued is due and leased by us: record it first,
     // or this claim would take it again.
     flush_unchanged();
-    // At most k_max_parallel_polls claimed and unfinished: leases held by one
+    // At most k_max_claimed_polls claimed and unfinished: leases held by one
     // daemon stay few, so several daemons share the work.
-    int room = k_max_parallel_polls - in_flight - static_cast<int>(waiting.size());
+    int room = k_max_claimed_polls - in_flight - static_cast<int>(waiting.size());
     if (room <= 0) return;
     seconds lease = options.lease.value_or(config.http.timeout + seconds(120));
     // Polls under way are leased by us and still due: they must not be claimed twice.
@@ -203,7 +208,7 @@ struct Poller::Impl {
   // polls are left and the last claim was full, claim the next feeds (`once`
   // walks every feed; `run` every due one).
   void refill() {
-    if (stopping || !more_due || in_flight + static_cast<int>(waiting.size()) > k_max_parallel_polls / 2)
+    if (stopping || !more_due || in_flight + static_cast<int>(waiting.size()) > k_max_claimed_polls / 2)
       return;
     poll_due(once_mode, /*sweep=*/!once_mode);
   }
@@ -404,6 +409,21 @@ struct Poller::Impl {
     }
   }
 
+  // fetch_log rows older than database.fetch_log_keep go, at most once a
+  // minute and a bounded run at a time (`all`: until none is left).
+  void prune(bool all = false) {
+    auto now = std::chrono::steady_clock::now();
+    if (!all && now - last_prune < std::chrono::minutes(1)) return;
+    last_prune = now;
+    store::PruneLimits limits;
+    if (all) limits.budget = {};
+    if (auto n = store::prune_fetch_log(conn, config.fetch_log_keep, limits); !n) {
+      spdlog::warn("fetch_log_prune_failed error=\"{}\"", n.error().message);
+    } else if (*n > 0) {
+      spdlog::info("fetch_log_pruned rows={} keep={}s", *n, config.fetch_log_keep.count());
+    }
+  }
+
   // systemctl status shows the last line sent as STATUS=.
   void notify_status(const store::FeedRow& feed, const std::string& outcome) const {
     sd_notifyf(0, "STATUS=%zu feeds; last poll: %s %s; in flight: %d", feed_names.size(), feed.name.c_str(),
@@ -490,6 +510,7 @@ struct Poller::Impl {
       if (conn.ok()) {
         // Versions stored by page checks, or left by a poll's bounded run.
         index_search();
+        prune();
         auto due = store.seconds_until_next_due(feed_names);
         if (due && *due) next = std::clamp(seconds(**due), seconds(1), k_max_tick);
         if (search_backlog) next = seconds(1);
@@ -659,7 +680,8 @@ struct Poller::Impl {
   std::int64_t claim_cursor = 0;  // the highest feed id claimed by `once` or the current sweep
   bool all_claimed = false;       // `once` has claimed its last feed
   bool search_backlog = false;    // the last indexing run stopped with versions left
-  bool more_due = false;          // the last claim was full: more feeds may be waiting
+  std::chrono::steady_clock::time_point last_prune{};
+  bool more_due = false;  // the last claim was full: more feeds may be waiting
   PageChecker pages{PageChecker::Deps{io, fetcher, gate, store, metrics, owner, [this] { page_finished(); }}};
   std::unique_ptr<alerts::AlertService> alerts;
 };
@@ -684,6 +706,7 @@ int Poller::once() {
   }
   if (s.conn.ok()) {
     s.index_search(/*until_empty=*/true);  // everything stored is searchable when `once` returns
+    s.prune(/*all=*/true);
     s.alerts->deliver_pending();
   }
   spdlog::info("once_done feeds={}", s.feed_names.size());

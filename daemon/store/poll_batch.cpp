@@ -46,6 +46,8 @@ Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedP
     last_modified.push_back(p.poll.last_modified);
   }
   // RFC 9110 §13.2.2: the validators are kept verbatim; a 304 may refresh them.
+  // `f.id = ANY($1)` makes the join index probes of the batch's feeds: joined
+  // with unnest alone, the planner may hash a sequential scan of every feed.
   auto r = conn.exec(
       "WITH u AS ("
       "  SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[], $5::int[], $6::bigint[], "
@@ -56,7 +58,7 @@ Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedP
       "    next_poll_at = now() + make_interval(secs => u.next_in), lease_owner = NULL, lease_until = NULL, "
       "    etag = coalesce(u.etag, f.etag), last_modified = coalesce(u.last_modified, f.last_modified), "
       "    last_success_at = now(), error_count = 0, last_error = NULL, moved_to = NULL, moved_count = 0 "
-      "  FROM u WHERE f.id = u.id) "
+      "  FROM u WHERE f.id = u.id AND f.id = ANY($1::bigint[])) "
       "INSERT INTO fetch_log (feed_id, url, started_at, duration_ms, status, outcome, bytes) "
       "SELECT id, url, now() - duration_ms * interval '1 millisecond', duration_ms, status, 'not_modified', "
       "       bytes FROM u",

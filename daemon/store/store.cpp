@@ -125,15 +125,17 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
   // cursor (`once`, and a daemon working through a backlog), or due feeds by
   // next_poll_at. The latter walks past the dead index entries that the feeds
   // polled since the last vacuum left at their old next_poll_at, so repeated
-  // claims of a large backlog use the cursor instead.
+  // claims of a large backlog use the cursor instead. The claimed ids are
+  // updated through `id = ANY(ARRAY(...))`, index probes: as a semi-join
+  // (`id IN (...)`) the planner may hash a sequential scan of all feeds.
   static const std::string k_claim_head =
       "UPDATE feeds SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::int) "
-      "WHERE id IN (SELECT id FROM feeds "
+      "WHERE id = ANY(ARRAY(SELECT id FROM feeds "
       "             WHERE name IN (SELECT name FROM fw_scope) "
       "               AND (lease_until IS NULL OR lease_until < now()) "
       "               AND NOT (id = ANY($4::bigint[])) ";
   static const std::string k_claim_tail =
-      " LIMIT $3 FOR UPDATE SKIP LOCKED) "
+      " LIMIT $3 FOR UPDATE SKIP LOCKED)) "
       "RETURNING id, name, url, etag, last_modified, error_count";
   static const std::string k_claim_all = k_claim_head + "AND id > $5::bigint ORDER BY id" + k_claim_tail;
   static const std::string k_claim_due_by_id =

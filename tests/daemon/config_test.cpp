@@ -193,6 +193,9 @@ const MistakeCase k_mistakes[] = {
     {"site_empty_host",
      "sites:\n  - host: ''\n",
      "f.yaml:2: sites[0].host: must not be empty"},
+    {"fetch_log_keep_without_unit",
+     "database:\n  fetch_log_keep: 30\n",
+     "f.yaml:2: database.fetch_log_keep: a duration needs a unit: write \"30s\" for seconds (or m, h, d)"},
     {"bad_database_url",
      "database:\n  url: mysql://localhost/db\n",
      "f.yaml:2: database.url: not a PostgreSQL URL (postgresql://...) or libpq conninfo (host=... dbname=...): "
@@ -300,6 +303,7 @@ TEST(Config, EmptyFileGivesDefaults) {
   EXPECT_EQ(c.recheck, recheck);
   EXPECT_FALSE(c.metrics_listen.has_value());
   EXPECT_FALSE(c.web_listen.has_value());
+  EXPECT_EQ(c.fetch_log_keep, 720h);
   EXPECT_EQ(
       summary(c),
       "empty.yaml: ok: 0 feeds, 0 site rules, 0 rules, 0 hooks, database: embedded (/var/lib/feedwatch)");
@@ -478,6 +482,11 @@ TEST(Config, WholeFileInFlowStyle) {
   EXPECT_EQ(c.feeds[0].interval, 1h);
   EXPECT_EQ(c.rules.at(0).feeds.at(0), "a");
   EXPECT_EQ(c.metrics_listen, "localhost:1");
+}
+
+TEST(Config, FetchLogKeep) {
+  EXPECT_EQ(load_string("database:\n  fetch_log_keep: 7d\n", "f.yaml").fetch_log_keep, 168h);
+  EXPECT_EQ(load_string("database:\n  fetch_log_keep: 0s\n", "f.yaml").fetch_log_keep, 0s);  // keep all
 }
 
 TEST(Config, ConninfoDatabaseUrl) {

@@ -11,7 +11,7 @@
 namespace fw::test {
 namespace {
 
-constexpr int k_feeds = 150;  // more than the daemon's 64 parallel polls
+constexpr int k_feeds = 300;  // more than the 256 feeds the daemon claims at most, and its 64 parallel polls
 const char* k_last_modified = "Wed, 23 Apr 2025 09:35:23 GMT";
 
 // Feed N has ETag "eN"; a matching If-None-Match gets a 304 that repeats the

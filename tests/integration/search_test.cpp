@@ -1,9 +1,10 @@
-// Ranked search and the edit log on a real PostgreSQL (sql/004, sql/007).
+// Ranked search and the edit log on a real PostgreSQL (sql/004, sql/007, sql/011).
 // search_articles() is checked on both of its index paths: RUM (the migrations
 // run as a superuser, and the rum extension is installed) and GIN (run as a
 // role that cannot create extensions, as on a shared server). Both must give
 // the same answers: title matches rank first, one row per article (its best
-// version), text a later version removed still found, max_results honoured.
+// version), text a later version removed still found, max_results honoured;
+// a common term is ranked over its newest matches (sql/011).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -123,6 +124,74 @@ TEST_P(RankedSearch, NewVersionsAreFoundOnceIndexed) {
   EXPECT_NE(std::find(found.begin(), found.end(), "4:41:true"), found.end());
 }
 
+// A common term (sql/011): its `candidates` newest matching versions, read
+// newest first, are ranked instead of every match. The setting forces that
+// way here (the statistics of five versions never would); with candidates = 2
+// the newest two of Huawei's three matching versions (ids 30, 20) are ranked,
+// so article 1 (older, title match) is left out. With at least as many
+// candidates as matches the answer is the exhaustive one, and when reading
+// newest first finds fewer matches than candidates, every match is ranked.
+TEST_P(RankedSearch, CommonTermRanksItsNewestMatches) {
+  const std::vector<std::string> exhaustive = search("huawei");
+  ASSERT_TRUE(m_conn.exec("SET feedwatch.search_exhaustive_limit = 0"));
+  auto r = m_conn.exec(
+      "SELECT string_agg(article_id || ':' || version_id, ',' ORDER BY article_id) "
+      "FROM search_articles('huawei', 20, 2)");
+  ASSERT_TRUE(r) << m_conn.last_error().message;
+  EXPECT_EQ(r->get(0, 0), "2:20,3:30");
+  auto walk = m_conn.exec("SELECT feedwatch_search_walk('huawei'::tsquery, 2)");  // rows read at most
+  ASSERT_TRUE(walk) << m_conn.last_error().message;
+  EXPECT_GE(walk->get_int(0, 0), 2);
+  auto three = m_conn.exec(
+      "SELECT article_id || ':' || version_id || ':' || is_current FROM "
+      "search_articles('huawei', 20, 3)");
+  ASSERT_TRUE(three) << m_conn.last_error().message;
+  std::vector<std::string> found;
+  for (int i = 0; i < three->size(); ++i) found.emplace_back(three->get(i, 0));
+  EXPECT_EQ(found, exhaustive);
+  // Fewer matches than candidates: every match ranked, nothing lost.
+  EXPECT_EQ(search("huawei"), exhaustive);
+  EXPECT_EQ(search("huawei -chip").size(), 2U);
+  EXPECT_EQ(search("tencent"), std::vector<std::string>{"4:40:true"});
+  EXPECT_TRUE(search("nokia").empty());
+  EXPECT_TRUE(search("the").empty());  // only a stop word: no lexeme, nothing matches
+  // Everything but article 4 (a negation alone ranks nothing: rank 0).
+  auto rest = m_conn.exec(
+      "SELECT string_agg(article_id::text, ',' ORDER BY article_id) FROM "
+      "search_articles('-tencent')");
+  ASSERT_TRUE(rest) << m_conn.last_error().message;
+  EXPECT_EQ(rest->get(0, 0), "1,2,3");
+}
+
+// Which way is chosen: the planner's estimate of the matches against
+// sqrt(16 x candidates x versions). A small archive is always ranked
+// exhaustively; a term in every one of 3,000 versions is read newest first.
+TEST_P(RankedSearch, TheStatisticsChooseTheWay) {
+  ASSERT_TRUE(m_conn.exec_script("ANALYZE article_versions"));
+  EXPECT_EQ(m_db.scalar("SELECT feedwatch_search_walk(websearch_to_tsquery('english', 'huawei'), 1000)"),
+            "0");
+  ASSERT_TRUE(m_conn.exec_script(R"sql(
+    INSERT INTO articles (id, article_key, url, title)
+      SELECT 100 + i, 'g' || i, 'https://news.example/g' || i, 'Market wrap ' || i FROM generate_series(1, 3000) i;
+    INSERT INTO article_versions (id, article_id, version, source, title, body_text, text_sha256)
+      SELECT 1000 + i, 100 + i, 1, 'page', 'Market wrap ' || i, 'Shares moved in Shenzhen trading.', 'g' || i
+      FROM generate_series(1, 3000) i;
+    UPDATE articles SET current_version_id = id + 900 WHERE id > 100;
+  )sql"))
+      << m_conn.last_error().message;
+  ASSERT_EQ(m_db.scalar("SELECT feedwatch_index_search(5000)"), "3000");
+  ASSERT_TRUE(m_conn.exec_script("ANALYZE article_versions"));
+  // 3,005 versions, 3,000 estimated matches: limit sqrt(16 x 10 x 3005) = 693.
+  EXPECT_NE(m_db.scalar("SELECT feedwatch_search_walk(websearch_to_tsquery('english', 'shenzhen'), 10)"),
+            "0");
+  EXPECT_EQ(m_db.scalar("SELECT feedwatch_search_walk(websearch_to_tsquery('english', 'huawei'), 10)"), "0");
+  // Newest first: the ten newest matches (versions 2991-3000), ranked.
+  EXPECT_EQ(m_db.scalar("SELECT min(version_id) || '-' || max(version_id) || ' ' || count(*) "
+                        "FROM search_articles('shenzhen', 20, 10)"),
+            "3991-4000 10");
+  EXPECT_EQ(search("huawei").size(), 3U);
+}
+
 INSTANTIATE_TEST_SUITE_P(Paths, RankedSearch, ::testing::Values(Path::rum, Path::gin),
                          [](const ::testing::TestParamInfo<Path>& p) {
                            return std::string(p.param == Path::rum ? "Rum" : "Gin");
@@ -180,6 +249,94 @@ TEST(EditLog, UrlAndTitleAreCopiedAndTheRecentEditsQueryReadsNoArticles) {
   for (int i = 0; i < plan->size(); ++i) text.append(plan->get(i, 0)).append("\n");
   EXPECT_EQ(text.find("articles"), std::string::npos) << text;
   EXPECT_EQ(text.find("article_versions"), std::string::npos) << text;
+}
+
+// The feeds of each edit (sql/011): article_edit_feeds holds exactly the
+// (feed, change) pairs of article_changes x article_feeds, whichever comes
+// first, and follows links removed, feeds renamed or deleted and changes
+// deleted; a feed's edits, newest first, are read from its primary key.
+TEST(EditFeeds, FeedOfEachEditFollowsLinksAndIsReadInTimeOrder) {
+  TempDatabase db;
+  db::Connection conn = db.connect();
+  ASSERT_TRUE(db::migrate(conn));
+  seed(conn);
+  // What the table must hold: the definition, against the table.
+  const auto mismatches = [&] {
+    return db.scalar(R"sql(
+      WITH want AS (SELECT f.name AS feed, c.detected_at, c.id AS change_id
+                    FROM article_changes c JOIN article_feeds af ON af.article_id = c.article_id
+                    JOIN feeds f ON f.id = af.feed_id),
+           have AS (SELECT feed, detected_at, change_id FROM article_edit_feeds)
+      SELECT (SELECT count(*) FROM (TABLE want EXCEPT ALL TABLE have) x)
+           + (SELECT count(*) FROM (TABLE have EXCEPT ALL TABLE want) y))sql");
+  };
+  // The edits of one feed as the web view reads them: "change_id,..." newest first.
+  const auto edits_of = [&](const std::string& feed) {
+    auto r = conn.exec(
+        "SELECT coalesce(string_agg(change_id::text, ',' ORDER BY detected_at DESC, change_id DESC), '') "
+        "FROM article_edit_feeds WHERE feed = $1",
+        {feed});
+    EXPECT_TRUE(r) << conn.last_error().message;
+    return r ? std::string(r->get(0, 0)) : std::string();
+  };
+  ASSERT_TRUE(conn.exec_script(R"sql(
+    INSERT INTO feeds (id, name, url, config_url) VALUES
+      (1, 'tech', 'https://news.example/tech/feed/', 'https://news.example/tech/feed/'),
+      (2, 'policy', 'https://news.example/policy/feed/', 'https://news.example/policy/feed/'),
+      (3, 'wire', 'https://wire.example/feed/', 'https://wire.example/feed/');
+    INSERT INTO article_feeds (article_id, feed_id) VALUES (1, 1), (3, 1), (3, 2);
+    INSERT INTO article_changes (id, article_id, old_version_id, new_version_id, source, kinds, detected_at)
+      VALUES (100, 3, 30, 31, 'page', ARRAY['substantive'], '2026-11-01 10:00Z'),
+             (101, 1, 10, 10, 'page', ARRAY['title_changed'], '2026-11-02 10:00Z'),
+             (102, 3, 30, 31, 'page', ARRAY['minor'], '2026-11-02 10:00Z'),
+             (103, 4, 40, 40, 'page', ARRAY['minor'], '2026-11-03 10:00Z');
+  )sql"))
+      << conn.last_error().message;
+  EXPECT_EQ(mismatches(), "0");
+  EXPECT_EQ(edits_of("tech"), "102,101,100");  // same time: the higher change id first
+  EXPECT_EQ(edits_of("policy"), "102,100");
+  EXPECT_EQ(edits_of("wire"), "");  // article 4 is in no feed yet
+
+  // Article 4 shows up in a feed after its edit: the edit is that feed's too.
+  ASSERT_TRUE(conn.exec_script("INSERT INTO article_feeds (article_id, feed_id) VALUES (4, 3)"));
+  EXPECT_EQ(edits_of("wire"), "103");
+  // Seen again (the daemon's upsert): nothing changes.
+  ASSERT_TRUE(
+      conn.exec_script("INSERT INTO article_feeds (article_id, feed_id) VALUES (4, 3) "
+                       "ON CONFLICT (article_id, feed_id) DO UPDATE SET last_seen_at = now()"));
+  EXPECT_EQ(edits_of("wire"), "103");
+  EXPECT_EQ(mismatches(), "0");
+
+  // A link removed, a feed renamed, a change deleted, a change moved in time, a feed deleted.
+  ASSERT_TRUE(conn.exec_script("DELETE FROM article_feeds WHERE article_id = 3 AND feed_id = 2"));
+  EXPECT_EQ(edits_of("policy"), "");
+  EXPECT_EQ(edits_of("tech"), "102,101,100");
+  ASSERT_TRUE(conn.exec_script("UPDATE feeds SET name = 'technology' WHERE id = 1"));
+  EXPECT_EQ(edits_of("tech"), "");
+  EXPECT_EQ(edits_of("technology"), "102,101,100");
+  ASSERT_TRUE(conn.exec_script("DELETE FROM article_changes WHERE id = 101"));
+  ASSERT_TRUE(conn.exec_script("UPDATE article_changes SET detected_at = '2026-10-01Z' WHERE id = 102"));
+  EXPECT_EQ(edits_of("technology"), "100,102");
+  EXPECT_EQ(mismatches(), "0");
+  ASSERT_TRUE(conn.exec_script("DELETE FROM feeds WHERE id = 1"));
+  EXPECT_EQ(edits_of("technology"), "");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM article_edit_feeds"), "1");  // wire's
+  EXPECT_EQ(mismatches(), "0");
+
+  // The web view's feed filter: the feed's own index in time order, no probe of
+  // article_feeds per edit, no sort (the tables here are tiny: with a few rows
+  // a scan and a sort cost less, so those are turned off).
+  ASSERT_TRUE(conn.exec_script("SET enable_seqscan = off; SET enable_bitmapscan = off;"));
+  auto plan = conn.exec(
+      "EXPLAIN SELECT e.change_id, e.url, e.title FROM article_edit_feeds f "
+      "JOIN article_edits e ON e.change_id = f.change_id WHERE f.feed = 'wire' "
+      "ORDER BY f.detected_at DESC, f.change_id DESC LIMIT 51");
+  ASSERT_TRUE(plan) << conn.last_error().message;
+  std::string text;
+  for (int i = 0; i < plan->size(); ++i) text.append(plan->get(i, 0)).append("\n");
+  EXPECT_NE(text.find("Scan Backward using article_change_feeds_pkey"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Sort"), std::string::npos) << text;
+  EXPECT_EQ(text.find("article_feeds"), std::string::npos) << text;
 }
 
 }  // namespace

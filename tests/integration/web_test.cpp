@@ -208,13 +208,17 @@ TEST_F(WebTest, EditsPageListsTheEdit) {
 TEST_F(WebTest, EditFiltersSelectTheEditOrNot) {
   const std::string listed = "DeepSeek model cost questioned</a>";
   for (const std::string target :
-       {"/?feed=focus", "/?rule=china-tech", "/?since=2000-01-01", "/?kind=substantive&feed=focus"}) {
+       {"/?feed=focus", "/?rule=china-tech", "/?since=2000-01-01", "/?kind=substantive&feed=focus",
+        "/?feed=focus&since=2000-01-01&rule=china-tech"}) {
     const Answer a = page(target);
     EXPECT_EQ(a.status, 200) << target;
     EXPECT_TRUE(contains(a.body, listed)) << target << "\n" << a.body;
   }
-  for (const std::string target :
-       {"/?feed=other", "/?rule=no-such-rule", "/?kind=removed", "/?since=2000-01-01&until=2000-01-02"}) {
+  const std::string first_change = s->db.scalar("SELECT min(id) FROM article_changes");
+  for (const std::string& target :
+       {std::string("/?feed=other"), std::string("/?rule=no-such-rule"), std::string("/?kind=removed"),
+        std::string("/?since=2000-01-01&until=2000-01-02"), "/?feed=focus&before=" + first_change,
+        std::string("/?feed=focus&until=2000-01-02"), std::string("/?feed=focus&kind=removed")}) {
     const Answer a = page(target);
     EXPECT_EQ(a.status, 200) << target;
     EXPECT_FALSE(contains(a.body, listed)) << target << "\n" << a.body;
@@ -254,6 +258,35 @@ TEST_F(WebTest, SearchFindsTextThatWasLaterRemoved) {
   EXPECT_TRUE(contains(a.body, "<mark>sceptical</mark>")) << a.body;
   EXPECT_TRUE(contains(a.body, "not in the current text")) << a.body;
   EXPECT_TRUE(contains(page("/search?q=nonexistentword").body, "No results"));
+}
+
+// Snippets come from 1,000 characters around the first occurrence of a query
+// word, so a match deep in a long text is still shown highlighted; a word
+// whose stem is not a prefix of it as written ("quarry": 'quarri') is found
+// in the whole text as before.
+TEST_F(WebTest, SearchSnippetShowsAMatchDeepInALongText) {
+  const std::string stored = s->db.scalar(R"sql(
+    WITH a AS (
+      INSERT INTO articles (article_key, url, title) VALUES ('long-read', 'https://news.example/long', 'A long read')
+      RETURNING id),
+    v AS (
+      INSERT INTO article_versions (article_id, version, source, title, body_text, text_sha256)
+      SELECT a.id, 1, 'page', 'A long read',
+             repeat('Markets were calm and traders waited for the data. ', 80) ||
+             'Then zirconium prices jumped. ' || repeat('Nothing else happened that week. ', 80) ||
+             'The quarry closed. ' || repeat('Analysts went home. ', 20),
+             'long-read-1'
+      FROM a RETURNING id)
+    SELECT id FROM v)sql");
+  ASSERT_EQ(s->db.scalar("UPDATE articles SET current_version_id = " + stored +
+                         " WHERE article_key = 'long-read' RETURNING 1"),
+            "1");
+  s->db.scalar("SELECT feedwatch_index_search(100)");
+  ASSERT_TRUE(eventually([] { return contains(page("/search?q=zirconium").body, "<mark>"); }, 10));
+  const Answer deep = page("/search?q=zirconium");
+  EXPECT_TRUE(contains(deep.body, "Then <mark>zirconium</mark> prices jumped")) << deep.body;
+  const Answer stem = page("/search?q=quarry");
+  EXPECT_TRUE(contains(stem.body, "The <mark>quarry</mark> closed")) << stem.body;
 }
 
 TEST_F(WebTest, DownloadsCleanAndRawText) {
