@@ -64,6 +64,7 @@ net::FetchOptions http_options(const config::Config& config) {
   o.max_body_bytes = 64 * 1024;  // a receiver's answer is only logged
   o.max_redirects = 0;
   o.allow_private_networks = config.http.allow_private_networks;
+  o.ca_file = config.http.ca_file;
   o.timeout = seconds(10);
   return o;
 }

@@ -58,9 +58,9 @@ constexpr std::array<std::string_view, 11> k_top_keys{"database", "state_dir", "
                                                       "feeds",    "sites",     "recheck",   "hooks",
                                                       "rules",    "metrics",   "web"};
 constexpr std::array<std::string_view, 2> k_database_keys{"url", "fetch_log_keep"};
-constexpr std::array<std::string_view, 7> k_http_keys{
+constexpr std::array<std::string_view, 8> k_http_keys{
     "user_agent", "timeout", "connect_timeout", "max_body_bytes", "max_redirects", "allow_private_networks",
-    "per_host"};
+    "ca_file",    "per_host"};
 constexpr std::array<std::string_view, 2> k_per_host_keys{"max_concurrent", "min_delay"};
 constexpr std::array<std::string_view, 5> k_feed_keys{"name", "url", "interval", "fetch_articles",
                                                       "backfill"};
@@ -405,6 +405,16 @@ void Loader::load_http(const Value& v, Http& http) {
   }
   if (const Value* f = m.find("allow_private_networks")) {
     if (auto b = read_bool(*f)) http.allow_private_networks = *b;
+  }
+  if (const Value* f = m.find("ca_file")) {
+    if (auto s = read_nonempty_string(*f)) {
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(*s, ec)) {
+        http.ca_file = *s;
+      } else {
+        report(*f, "no such file: " + quote_value(*s) + " (a PEM file of CA certificates)");
+      }
+    }
   }
   if (const Value* f = m.find("per_host")) {
     const MapView p = open_map(*f, k_per_host_keys);

@@ -27,6 +27,9 @@ struct Http {
   std::int64_t max_body_bytes = 10 * 1024 * 1024;
   int max_redirects = 5;
   bool allow_private_networks = false;
+  // PEM file of the certificate authorities HTTPS servers are checked against;
+  // empty: the system's store.
+  std::string ca_file;
   PerHost per_host;
 };
 

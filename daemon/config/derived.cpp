@@ -14,6 +14,7 @@ net::FetchOptions fetch_options(const Config& config) {
   o.max_body_bytes = http.max_body_bytes;
   o.max_redirects = http.max_redirects;
   o.allow_private_networks = http.allow_private_networks;
+  o.ca_file = http.ca_file;
   const char* loopback_only = std::getenv("FEEDWATCH_LOOPBACK_ONLY");
   o.loopback_only = loopback_only && std::string(loopback_only) == "1";
   for (const SiteRule& site : config.sites) {

@@ -475,7 +475,11 @@ struct Fetcher::Impl {
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_SHARE, share.get());
     curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT,
-                     24L * 3600L);  // the CA bundle is parsed once a day, not per connection
+                     24L * 3600L);   // the CA bundle is parsed once a day, not per connection
+    if (!options.ca_file.empty()) {  // only these CAs: not the system's directory as well
+      curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
+      curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
+    }
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());

@@ -38,6 +38,9 @@ struct FetchOptions {
   // address. Set by FEEDWATCH_LOOPBACK_ONLY=1 in the environment: the test
   // suite and offline demos run with it, so they can never reach the internet.
   bool loopback_only = false;
+  // PEM file of trusted certificate authorities (CURLOPT_CAINFO); empty: the
+  // system's store. Either way parsed once a day, not per connection.
+  std::string ca_file;
   // Abort when slower than `low_speed_bytes` per second for `low_speed_time`.
   long low_speed_bytes = 64;
   std::chrono::seconds low_speed_time{30};

@@ -1,7 +1,5 @@
 #include "daemon/store/store.hpp"
 
-#include <unordered_set>
-
 #include "daemon/store/changes.hpp"
 #include "parsers/date/date.hpp"
 #include "parsers/diff/canonical.hpp"
@@ -11,11 +9,6 @@
 namespace fw::store {
 
 namespace {
-
-db::Param opt_time(const std::optional<feed::UnixTime>& t) {
-  if (!t) return std::nullopt;
-  return date::format_iso8601(*t);
-}
 
 bool is_global_id(const std::string& id) {
   for (const char* scheme : {"http://", "https://", "tag:", "urn:"}) {
@@ -182,146 +175,6 @@ Result<std::optional<std::int64_t>> Store::seconds_until_next_due(const std::vec
   return std::optional<std::int64_t>{r->get_int(0, 0)};
 }
 
-Result<void> Store::store_entry(const FeedRow& feed, const feed::Entry& entry, StoreCounts& counts) {
-  const std::string key = article_key(entry, feed.url);
-  const std::string body = entry_body_text(entry);
-  const std::string title = entry.title.value_or("");
-  const std::string hash = diff::canonical_hash(title, body);
-  std::string url = entry.link.value_or("");
-  if (url.empty() && entry.id && is_global_id(*entry.id) && entry.id->rfind("http", 0) == 0) url = *entry.id;
-  if (url.empty()) url = feed.url;
-
-  // The article row, locked so that concurrent polls of two feeds holding the
-  // same article (or a page re-check) serialize on it.
-  const char* k_select =
-      "SELECT id, version_count, fetch_pages FROM articles WHERE article_key = $1 FOR UPDATE";
-  auto found = m_conn.exec(k_select, {key});
-  if (!found) return found.error();
-  bool created = false;
-  if (found->empty()) {
-    auto ins = m_conn.exec(
-        "INSERT INTO articles (article_key, guid, url, title, author, categories, published_at, modified_at, "
-        "  fetch_pages, next_check_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6::text[], $7::timestamptz, $8::timestamptz, $9::bool, "
-        "        CASE WHEN $9::bool THEN now() END) "
-        "ON CONFLICT (article_key) DO NOTHING RETURNING id",
-        {key, entry.id, url, entry.title, entry.author, to_pg_text_array(entry.categories),
-         opt_time(entry.published), opt_time(entry.updated), feed.fetch_articles ? "true" : "false"});
-    if (!ins) return ins.error();
-    created = !ins->empty();
-    found = m_conn.exec(k_select, {key});
-    if (!found) return found.error();
-    if (found->empty()) return fail("article " + key + " vanished while being stored");
-  }
-  const std::int64_t article_id = found->get_int(0, 0);
-  const std::string id_text = std::to_string(article_id);
-  const std::int64_t version_count = found->get_int(0, 1);
-  if (feed.fetch_articles && found->get(0, 2) != "t") {
-    // Now also in a feed that fetches pages: start fetching this one.
-    auto r = m_conn.exec(
-        "UPDATE articles SET fetch_pages = true, next_check_at = coalesce(next_check_at, now()) WHERE id = "
-        "$1",
-        {id_text});
-    if (!r) return r.error();
-  }
-
-  auto link = m_conn.exec(
-      "INSERT INTO article_feeds (article_id, feed_id) VALUES ($1, $2) "
-      "ON CONFLICT (article_id, feed_id) DO UPDATE SET last_seen_at = now()",
-      {id_text, std::to_string(feed.id)});
-  if (!link) return link.error();
-
-  auto previous = latest_version(m_conn, article_id, "feed");
-  if (!previous) return previous.error();
-  std::optional<diff::Classification> change;
-  if (*previous) {
-    const StoredVersion& old = **previous;
-    if (old.text_sha256 == hash) {
-      ++counts.unchanged;
-      return {};  // seen again, same text: nothing to write
-    }
-    diff::Version before;
-    before.title = old.title;
-    before.body = old.body;
-    before.modified_time = old.modified;
-    diff::Version after;
-    after.title = title;
-    after.body = body;
-    if (entry.updated) after.modified_time = *entry.updated;
-    change = diff::classify(before, after);
-    if (!change->changed) {
-      // Same canonical text under an older hash: remember the current hash only.
-      auto r = m_conn.exec("UPDATE article_versions SET text_sha256 = $2 WHERE id = $1",
-                           {std::to_string(old.id), hash});
-      if (!r) return r.error();
-      ++counts.unchanged;
-      return {};
-    }
-  }
-  auto page = latest_version(m_conn, article_id, "page");
-  if (!page) return page.error();
-  const bool page_rules = page->has_value();  // the page is authoritative (changes.hpp)
-
-  auto version = m_conn.exec(
-      "INSERT INTO article_versions (article_id, version, source, title, body_text, body_html, text_sha256, "
-      "  extractor, extracted_at, page_modified_at) "
-      "VALUES ($1, $2, 'feed', $3, $4, $5, $6, $7, now(), $8::timestamptz) RETURNING id",
-      {id_text, std::to_string(version_count + 1), entry.title, body, entry.content_html, hash,
-       std::string(extract::k_extractor_version) + " feed", opt_time(entry.updated)});
-  if (!version) return version.error();
-  const std::int64_t version_id = version->get_int(0, 0);
-  auto update = m_conn.exec(
-      "UPDATE articles SET version_count = $2, "
-      "  current_version_id = CASE WHEN $9::bool THEN current_version_id ELSE $3::bigint END, "
-      "  title = CASE WHEN $9::bool THEN title ELSE $4 END, "
-      "  author = coalesce($5, author), categories = $6::text[], "
-      "  published_at = coalesce($7::timestamptz, published_at), "
-      "  modified_at = coalesce($8::timestamptz, modified_at), last_seen_at = now(), "
-      "  next_check_at = CASE WHEN $9::bool THEN now() ELSE next_check_at END "
-      "WHERE id = $1",
-      {id_text, std::to_string(version_count + 1), std::to_string(version_id), entry.title, entry.author,
-       to_pg_text_array(entry.categories), opt_time(entry.published), opt_time(entry.updated),
-       page_rules ? "true" : "false"});
-  if (!update) return update.error();
-
-  if (created || version_count == 0) {
-    ++counts.new_articles;
-    ArticleEvent event;
-    event.kind = "new";
-    event.article_id = article_id;
-    event.version_id = version_id;
-    event.feeds = {feed.name};
-    event.url = url;
-    event.title = title;
-    event.body_text = body;
-    event.categories = entry.categories;
-    if (entry.published) event.published = date::format_iso8601(*entry.published);
-    return emit(event);
-  }
-  ++counts.new_versions;
-  if (page_rules || !change) return {};  // the page re-check queued above records the change
-  ChangeRecord record;
-  record.article_id = article_id;
-  record.old_version_id = (*previous)->id;
-  record.new_version_id = version_id;
-  record.source = "feed";
-  record.classification = *change;
-  if (change->kinds.has(diff::Kind::title_changed)) {
-    record.old_title = (*previous)->title;
-    record.new_title = title;
-  }
-  record.old_body = (*previous)->body;
-  record.new_body = body;
-  auto change_id = insert_change(m_conn, record);
-  if (!change_id) return change_id.error();
-  for (const std::string& kind : event_kinds(*change)) {
-    auto event = change_event(m_conn, record, *change_id, kind, body);
-    if (!event) return event.error();
-    if (auto r = emit(*event); !r) return r.error();
-  }
-  return {};
-}
-
 Result<void> Store::emit(const ArticleEvent& event) {
   if (!m_sink) return {};
   return m_sink(m_conn, event);
@@ -391,17 +244,7 @@ Result<StoreCounts> Store::record_feed(const FeedRow& feed, const PollRecord& po
   StoreCounts counts;
   db::Transaction tx(m_conn);
   if (!tx.begun()) return tx.begin_error();
-  // A guid repeated inside one document (feeds do this) is one article: the
-  // first occurrence, which feeds list newest first, is the one kept; storing
-  // both would record a phantom edit on every poll.
-  std::unordered_set<std::string> seen;
-  for (const feed::Entry& entry : parsed.entries) {
-    if (!seen.insert(article_key(entry, feed.url)).second) {
-      ++counts.duplicates;
-      continue;
-    }
-    if (auto r = store_entry(feed, entry, counts); !r) return r.error();
-  }
+  if (auto r = store_all(feed, parsed.entries, counts); !r) return r.error();
   if (auto r = write_poll_state(feed, poll, &parsed, counts); !r) return r.error();
   if (auto r = tx.commit(); !r) return r.error();
   return counts;
@@ -420,14 +263,7 @@ Result<StoreCounts> Store::store_entries(
   StoreCounts counts;
   db::Transaction tx(m_conn);
   if (!tx.begun()) return tx.begin_error();
-  std::unordered_set<std::string> seen;
-  for (const feed::Entry& entry : entries) {
-    if (!seen.insert(article_key(entry, feed.url)).second) {
-      ++counts.duplicates;
-      continue;
-    }
-    if (auto r = store_entry(feed, entry, counts); !r) return r.error();
-  }
+  if (auto r = store_all(feed, entries, counts); !r) return r.error();
   if (also) {
     if (auto r = also(m_conn, counts); !r) return r.error();
   }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,7 +18,13 @@
 #include "parsers/extract/extract.hpp"
 #include "parsers/feed/feed.hpp"
 
+namespace fw::diff {
+struct Classification;
+}
+
 namespace fw::store {
+
+struct StoredVersion;
 
 struct FeedRow {
   std::int64_t id = 0;
@@ -157,7 +164,15 @@ class Store {
   Result<void> write_poll_state(const FeedRow& feed, const PollRecord& poll, const feed::Feed* parsed,
                                 const StoreCounts& counts);
   Result<void> follow_permanent_redirect(const FeedRow& feed, const PollRecord& poll);
-  Result<void> store_entry(const FeedRow& feed, const feed::Entry& entry, StoreCounts& counts);
+  // Entries, set-based in chunks (ingest.cpp): duplicates dropped, the rest in
+  // a few statements per chunk; changed entries one by one (store_changed).
+  Result<void> store_all(const FeedRow& feed, const std::vector<feed::Entry>& entries, StoreCounts& counts);
+  Result<void> store_chunk(const FeedRow& feed, std::span<const feed::Entry* const> entries,
+                           StoreCounts& counts);
+  Result<void> store_changed(std::int64_t article_id, std::int64_t version_count, bool page_rules,
+                             const StoredVersion& previous, const diff::Classification& change,
+                             const feed::Entry& entry, const std::string& title, const std::string& body,
+                             const std::string& hash);
 
   Result<void> emit(const ArticleEvent& event);
   // The configured feed names as a temporary table of this connection

@@ -60,7 +60,7 @@ const MistakeCase k_mistakes[] = {
     {"unknown_key_no_suggestion",
      "http:\n  colour: blue\n",
      "f.yaml:2: http.colour: unknown key (expected one of: user_agent, timeout, connect_timeout, "
-     "max_body_bytes, max_redirects, allow_private_networks, per_host)"},
+     "max_body_bytes, max_redirects, allow_private_networks, ca_file, per_host)"},
     {"unknown_key_case_typo",
      "http:\n  Timeout: 30s\n",
      "f.yaml:2: http.Timeout: unknown key; did you mean 'timeout'?"},
@@ -73,6 +73,9 @@ const MistakeCase k_mistakes[] = {
     {"wrong_type_bool",
      "http:\n  allow_private_networks: yes\n",
      "f.yaml:2: http.allow_private_networks: expected true or false, got \"yes\""},
+    {"missing_ca_file",
+     "http:\n  ca_file: /nonexistent/ca.pem\n",
+     "f.yaml:2: http.ca_file: no such file: \"/nonexistent/ca.pem\" (a PEM file of CA certificates)"},
     {"wrong_type_int",
      "http:\n  max_body_bytes: ten\n",
      "f.yaml:2: http.max_body_bytes: expected an integer, got \"ten\""},
@@ -290,6 +293,7 @@ TEST(Config, EmptyFileGivesDefaults) {
   EXPECT_EQ(c.http.max_body_bytes, 10 * 1024 * 1024);
   EXPECT_EQ(c.http.max_redirects, 5);
   EXPECT_FALSE(c.http.allow_private_networks);
+  EXPECT_TRUE(c.http.ca_file.empty());  // the system's store
   EXPECT_EQ(c.http.per_host.max_concurrent, 2);
   EXPECT_EQ(c.http.per_host.min_delay, 1s);
   EXPECT_TRUE(c.feeds.empty());
