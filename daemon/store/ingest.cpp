@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "daemon/store/changes.hpp"
+#include "daemon/store/poll_batch.hpp"
 #include "daemon/store/store.hpp"
 #include "parsers/date/date.hpp"
 #include "parsers/diff/canonical.hpp"
@@ -23,27 +24,6 @@ constexpr std::size_t k_chunk = 500;
 db::Param opt_time(const std::optional<feed::UnixTime>& t) {
   if (!t) return std::nullopt;
   return date::format_iso8601(*t);
-}
-
-// PostgreSQL array input for any element type: every element quoted and
-// escaped, absent ones as NULL.
-std::string pg_array(const std::vector<db::Param>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out.push_back(',');
-    if (!items[i]) {
-      out += "NULL";
-      continue;
-    }
-    out.push_back('"');
-    for (char c : *items[i]) {
-      if (c == '"' || c == '\\') out.push_back('\\');
-      out.push_back(c);
-    }
-    out.push_back('"');
-  }
-  out.push_back('}');
-  return out;
 }
 
 // One entry of a chunk: what it is, and what the database holds for it.
@@ -130,8 +110,9 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
       "WHERE NOT EXISTS (SELECT 1 FROM articles x WHERE x.article_key = n.k) "
       "ORDER BY n.k "
       "ON CONFLICT (article_key) DO NOTHING RETURNING article_key",
-      {pg_array(keys), pg_array(guids), pg_array(urls), pg_array(titles), pg_array(authors),
-       pg_array(categories), pg_array(published), pg_array(modified), fetch_pages});
+      {to_pg_opt_text_array(keys), to_pg_opt_text_array(guids), to_pg_opt_text_array(urls),
+       to_pg_opt_text_array(titles), to_pg_opt_text_array(authors), to_pg_opt_text_array(categories),
+       to_pg_opt_text_array(published), to_pg_opt_text_array(modified), fetch_pages});
   if (!created) return created.error();
   for (int row = 0; row < created->size(); ++row) {
     if (auto f = by_key.find(std::string(created->get(row, 0))); f != by_key.end())
@@ -143,8 +124,9 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
   // whether it has a page version. Read after the locks are held, in a
   // statement of its own, so that what a concurrent poll or page check of the
   // same article committed meanwhile is seen.
-  auto locked = m_conn.exec(
-      "SELECT id FROM articles WHERE article_key = ANY($1::text[]) ORDER BY id FOR UPDATE", {pg_array(keys)});
+  auto locked =
+      m_conn.exec("SELECT id FROM articles WHERE article_key = ANY($1::text[]) ORDER BY id FOR UPDATE",
+                  {to_pg_opt_text_array(keys)});
   if (!locked) return locked.error();
   auto found = m_conn.exec(
       "SELECT a.id, a.article_key, a.version_count, a.fetch_pages, v.id, v.version, coalesce(v.title, ''), "
@@ -156,7 +138,7 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
       "LEFT JOIN LATERAL (SELECT id, version, title, body_text, text_sha256, page_modified_at "
       "                   FROM article_versions WHERE article_id = a.id AND source = 'feed' "
       "                   ORDER BY version DESC LIMIT 1) v ON true",
-      {pg_array(keys), pg_array(hashes)});
+      {to_pg_opt_text_array(keys), to_pg_opt_text_array(hashes)});
   if (!found) return found.error();
   std::vector<bool> loaded(items.size(), false);
   std::vector<db::Param> start_pages;
@@ -207,7 +189,7 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
     auto r = m_conn.exec(
         "UPDATE articles SET fetch_pages = true, next_check_at = coalesce(next_check_at, now()) "
         "WHERE id = ANY($1::bigint[])",
-        {pg_array(start_pages)});
+        {to_pg_opt_text_array(start_pages)});
     if (!r) return r.error();
   }
 
@@ -218,7 +200,7 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
       "INSERT INTO article_feeds (article_id, feed_id) "
       "SELECT id, $2::bigint FROM unnest($1::bigint[]) AS id ORDER BY id "
       "ON CONFLICT (article_id, feed_id) DO UPDATE SET last_seen_at = now()",
-      {pg_array(ids), std::to_string(feed.id)});
+      {to_pg_opt_text_array(ids), std::to_string(feed.id)});
   if (!link) return link.error();
 
   // 5. Unchanged text under an older hash: remember the current hash only.
@@ -232,7 +214,7 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
     auto r = m_conn.exec(
         "UPDATE article_versions v SET text_sha256 = n.h FROM unnest($1::bigint[], $2::text[]) AS n(id, h) "
         "WHERE v.id = n.id",
-        {pg_array(rehash_ids), pg_array(rehash_hashes)});
+        {to_pg_opt_text_array(rehash_ids), to_pg_opt_text_array(rehash_hashes)});
     if (!r) return r.error();
   }
 
@@ -276,9 +258,11 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
           "  next_check_at = CASE WHEN n.page_rules THEN now() ELSE a.next_check_at END "
           "FROM v JOIN n ON n.article_id = v.article_id WHERE a.id = v.article_id "
           "RETURNING a.id, v.id",
-          {pg_array(a_ids), pg_array(versions), pg_array(v_titles), pg_array(bodies), pg_array(htmls),
-           pg_array(v_hashes), pg_array(v_modified), pg_array(v_authors), pg_array(v_cats),
-           pg_array(v_published), pg_array(page_rules), std::string(extract::k_extractor_version) + " feed"});
+          {to_pg_opt_text_array(a_ids), to_pg_opt_text_array(versions), to_pg_opt_text_array(v_titles),
+           to_pg_opt_text_array(bodies), to_pg_opt_text_array(htmls), to_pg_opt_text_array(v_hashes),
+           to_pg_opt_text_array(v_modified), to_pg_opt_text_array(v_authors), to_pg_opt_text_array(v_cats),
+           to_pg_opt_text_array(v_published), to_pg_opt_text_array(page_rules),
+           std::string(extract::k_extractor_version) + " feed"});
       if (!stored) return stored.error();
       std::unordered_map<std::int64_t, std::int64_t> version_of;
       for (int row = 0; row < stored->size(); ++row)
