@@ -10,6 +10,7 @@
 #include <cmath>
 #include <ctime>
 #include <deque>
+#include <optional>
 #include <random>
 #include <unordered_map>
 #include <unordered_set>
@@ -565,11 +566,12 @@ struct Poller::Impl {
       if (next.metrics_listen != config.metrics_listen) {
         spdlog::warn("reload: metrics.listen changes take effect at the next restart");
       }
-      if (next.web_listen != config.web_listen || next.web_token_env != config.web_token_env ||
-          next.web_user_env != config.web_user_env || next.web_password_env != config.web_password_env) {
-        spdlog::warn("reload: web changes take effect at the next restart");
-      }
+      // Read before anything is applied: a credential variable that is now
+      // unset refuses the whole reload.
+      std::optional<web::ServerOptions> next_web;
+      if (next.web_listen) next_web = web::options_from_config(next, options.conninfo);
       config = std::move(next);
+      apply_web(std::move(next_web));
       index_feeds();
       fetcher.set_options(fetch_options(config));
       pages.configure(config);
@@ -592,6 +594,37 @@ struct Poller::Impl {
       spdlog::error("reload_refused error=\"{}\": keeping the running configuration", e.what());
     }
     sd_notify(0, "READY=1");
+  }
+
+  // Starts, moves or stops the web view for the options of a (re)loaded
+  // config (nullopt: web is off). A view whose options changed is replaced; on
+  // the same address the old one stops first, to free it. When the new one
+  // cannot start, the old one goes on serving (or is started again).
+  void apply_web(std::optional<web::ServerOptions> next) {
+    if (!next) {
+      if (web) spdlog::info("web_stopped");
+      web.reset();
+      web_options.reset();
+      return;
+    }
+    if (web && web_options == next) return;
+    if (web && web_options->listen == next->listen) web.reset();
+    try {
+      auto started = std::make_unique<web::Server>(*next);
+      web = std::move(started);
+      web_options = std::move(next);
+      spdlog::info("web_listening address={}", web_options->listen);
+    } catch (const std::exception& e) {
+      spdlog::error("web_failed address={} error=\"{}\"", next->listen, e.what());
+      if (web || !web_options) return;
+      try {
+        web = std::make_unique<web::Server>(*web_options);
+        spdlog::info("web_listening address={} (the previous options)", web_options->listen);
+      } catch (const std::exception& again) {
+        spdlog::error("web_failed address={} error=\"{}\"", web_options->listen, again.what());
+        web_options.reset();
+      }
+    }
   }
 
   void wait_for_signal() {
@@ -680,8 +713,9 @@ struct Poller::Impl {
   std::optional<HostGate::Clock::time_point> gate_wake;  // when gate_timer fires, if armed
   ops::Metrics metrics;
   std::unique_ptr<ops::Endpoint> endpoint;
-  std::unique_ptr<web::Server> web;            // web.listen: the analyst view, on its own thread
-  std::unique_ptr<backfill::Worker> backfill;  // feeds[].backfill.paged, on its own thread
+  std::unique_ptr<web::Server> web;               // web.listen: the analyst view, on its own thread
+  std::optional<web::ServerOptions> web_options;  // what `web` serves with
+  std::unique_ptr<backfill::Worker> backfill;     // feeds[].backfill.paged, on its own thread
   std::vector<std::string> feed_names;
   std::unordered_map<std::string, std::size_t> feed_index;  // name -> config.feeds index
   std::vector<store::UnchangedPoll> unchanged;              // 304s not yet recorded
@@ -754,7 +788,8 @@ int Poller::run() {
   }
   // After the migrations, so the view's session finds its views and role.
   if (s.config.web_listen) {
-    s.web = std::make_unique<web::Server>(web::options_from_config(s.config, s.options.conninfo));
+    s.web_options = web::options_from_config(s.config, s.options.conninfo);
+    s.web = std::make_unique<web::Server>(*s.web_options);
     spdlog::info("web_listening address={}", *s.config.web_listen);
   }
   sd_notify(0, "READY=1");

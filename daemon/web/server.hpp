@@ -25,6 +25,8 @@ struct ServerOptions {
   std::string token;
   std::string user;
   std::string password;
+
+  bool operator==(const ServerOptions&) const = default;
 };
 
 // Options from the config: web.listen, feeds and rules, and the credentials

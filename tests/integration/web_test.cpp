@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "parsers/feed/feed.hpp"
 #include "tests/support/http_server.hpp"
@@ -396,6 +397,75 @@ TEST_F(WebTest, AtomFeedParsesAsAtom10) {
   ASSERT_TRUE(empty);
   EXPECT_EQ(empty->format.value_or(""), "atom1.0");
   EXPECT_TRUE(empty->entries.empty());
+}
+
+// SIGHUP applies web changes: the view moves to its new address, its filter
+// choices follow the reloaded feeds, and a config without `web` stops it.
+TEST(WebReload, SighupMovesTheViewAndFollowsTheFeeds) {
+  TempDatabase db;
+  TempDir dir;
+  HttpServer feeds([](const HttpRequest&) {
+    return HttpReply{200,
+                     {{"Content-Type", "application/rss+xml"}},
+                     "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title></channel></rss>"};
+  });
+  const std::uint16_t first_port = free_port();
+  std::uint16_t second_port = free_port();
+  while (second_port == first_port) second_port = free_port();
+  const auto config = [&](std::optional<std::uint16_t> port, bool second_feed) {
+    std::string yaml = "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" + dir.path() +
+                       "\"\nhttp:\n  allow_private_networks: true\nfeeds:\n"
+                       "  - name: first-feed\n    url: \"" +
+                       feeds.url("/first/") + "\"\n    interval: 1h\n";
+    if (second_feed)
+      yaml += "  - name: second-feed\n    url: \"" + feeds.url("/second/") + "\"\n    interval: 1h\n";
+    if (port) yaml += "web:\n  listen: 127.0.0.1:" + std::to_string(*port) + "\n";
+    return dir.write("feedwatch.yaml", yaml);
+  };
+  const std::string path = config(first_port, false);
+  Child daemon({"run", "--config", path}, {"FEEDWATCH_LOOPBACK_ONLY=1"});
+  ASSERT_TRUE(eventually([&] { return get(first_port, "/", "").status == 200; }, 20)) << daemon.err();
+  EXPECT_TRUE(contains(get(first_port, "/", "").body, ">first-feed</option>"));
+  EXPECT_FALSE(contains(get(first_port, "/", "").body, ">second-feed</option>"));
+
+  config(second_port, true);
+  daemon.signal(SIGHUP);
+  ASSERT_TRUE(eventually([&] { return get(second_port, "/", "").status == 200; }, 20)) << daemon.err();
+  EXPECT_TRUE(contains(get(second_port, "/", "").body, ">second-feed</option>"));
+  EXPECT_EQ(get(first_port, "/", "").status, 0) << "the old address must be closed";
+
+  // The same address, a feed fewer: the view restarts there with the new choices.
+  config(second_port, false);
+  daemon.signal(SIGHUP);
+  ASSERT_TRUE(eventually(
+      [&] {
+        const Answer a = get(second_port, "/", "");
+        return a.status == 200 && !contains(a.body, ">second-feed</option>");
+      },
+      20))
+      << daemon.err();
+
+  // A login whose variable is not set: the whole reload is refused, the view stays open as it was.
+  dir.write("feedwatch.yaml", "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" + dir.path() +
+                                  "\"\nfeeds: []\nweb:\n  listen: 127.0.0.1:" + std::to_string(second_port) +
+                                  "\n  token_env: FEEDWATCH_TEST_UNSET_TOKEN\n");
+  daemon.signal(SIGHUP);
+  ASSERT_TRUE(eventually(
+      [&] {
+        return contains(daemon.err(), "FEEDWATCH_TEST_UNSET_TOKEN") &&
+               contains(daemon.err(), "keeping the running configuration");
+      },
+      20))
+      << daemon.err();
+  EXPECT_EQ(get(second_port, "/", "").status, 200);
+
+  config(std::nullopt, false);
+  daemon.signal(SIGHUP);
+  ASSERT_TRUE(eventually([&] { return get(second_port, "/", "").status == 0; }, 20)) << daemon.err();
+  EXPECT_TRUE(contains(daemon.err(), "web_stopped")) << daemon.err();
+  EXPECT_FALSE(daemon.wait_for(0.5).has_value()) << "the daemon must keep running";
+  daemon.signal(SIGTERM);
+  EXPECT_TRUE(daemon.wait_for(20).has_value()) << daemon.err();
 }
 
 }  // namespace
