@@ -29,7 +29,7 @@
 //     f.yaml:4: feeds[0].intervl: unknown key; did you mean 'interval'?
 #include "daemon/config/config.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
 
 #include <algorithm>
 #include <array>
@@ -45,6 +45,7 @@
 #include <utility>
 
 #include "daemon/config/checks.hpp"
+#include "daemon/config/yaml_tree.hpp"
 #include "parsers/extract/selector.hpp"
 #include "parsers/rules/rules.hpp"
 
@@ -110,13 +111,13 @@ bool contains(Keys set, std::string_view value) {
   return std::find(set.begin(), set.end(), value) != set.end();
 }
 
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar:
-      return quote_value(node.Scalar());
-    case YAML::NodeType::Sequence:
+std::string describe(const yaml::Node& node) {
+  switch (node.type) {
+    case yaml::Type::scalar:
+      return quote_value(node.scalar);
+    case yaml::Type::sequence:
       return "a list";
-    case YAML::NodeType::Map:
+    case yaml::Type::map:
       return "a mapping";
     default:
       return "nothing";
@@ -129,7 +130,7 @@ std::string plural(std::size_t n, const std::string& word) {
 
 // A node with where it is: the 1-based line and the key path.
 struct Value {
-  YAML::Node node;
+  const yaml::Node* node = nullptr;  // in the document's tree, which outlives every Value
   int line = 1;
   std::string path;
 };
@@ -162,7 +163,7 @@ class Loader {
     return out;
   }
 
-  Config load(const YAML::Node& root);
+  Config load(const yaml::Node& root);
 
  private:
   // The known keys of a mapping; unknown and duplicate keys are reported.
@@ -176,9 +177,9 @@ class Loader {
     bool m_is_map = false;
   };
 
-  static int line_of(const YAML::Node& node, int fallback) {
-    if (!node.IsDefined() || node.IsNull() || node.Mark().is_null()) return fallback;
-    return node.Mark().line + 1;
+  static int line_of(const yaml::Node& node, int fallback) {
+    if (node.is_null() || node.line == 0) return fallback;
+    return node.line;
   }
 
   MapView open_map(const Value& v, Keys keys);
@@ -219,21 +220,22 @@ class Loader {
 
 Loader::MapView Loader::open_map(const Value& v, Keys keys) {
   MapView view;
-  if (v.node.IsNull()) return view;  // "http:" with nothing under it: all defaults
-  if (!v.node.IsMap()) {
-    report(v, "expected a mapping (key: value), got " + describe(v.node));
+  if (v.node->is_null()) return view;  // "http:" with nothing under it: all defaults
+  if (!v.node->is_map()) {
+    report(v, "expected a mapping (key: value), got " + describe(*v.node));
     return view;
   }
   view.m_is_map = true;
   std::map<std::string, int> first_line;
-  for (auto it = v.node.begin(); it != v.node.end(); ++it) {
-    const YAML::Node key_node = it->first;
+  for (const yaml::Entry& entry : v.node->entries) {
+    const yaml::Node& key_node = entry.key;
+    const yaml::Node& value_node = entry.value;
     const int key_line = line_of(key_node, v.line);
-    if (!key_node.IsScalar()) {
+    if (!key_node.is_scalar()) {
       report(key_line, v.path, "keys must be plain names, got " + describe(key_node));
       continue;
     }
-    const std::string& key = key_node.Scalar();
+    const std::string& key = key_node.scalar;
     const std::string path = v.path.empty() ? key : v.path + "." + key;
     if (!contains(keys, key)) {
       std::string what = "unknown key";
@@ -250,23 +252,24 @@ Loader::MapView Loader::open_map(const Value& v, Keys keys) {
       continue;
     }
     first_line.emplace(key, key_line);
-    view.m_entries.emplace(key, Value{it->second, line_of(it->second, key_line), path});
+    view.m_entries.emplace(key, Value{&value_node, line_of(value_node, key_line), path});
   }
   return view;
 }
 
 std::vector<Value> Loader::open_list(const Value& v, const std::string& what) {
   std::vector<Value> items;
-  if (v.node.IsNull()) return items;  // "hooks:" with every entry commented out
-  if (!v.node.IsSequence()) {
-    report(v, "expected a list of " + what + ", got " + describe(v.node));
+  if (v.node->is_null()) return items;  // "hooks:" with every entry commented out
+  if (!v.node->is_sequence()) {
+    report(v, "expected a list of " + what + ", got " + describe(*v.node));
     return items;
   }
   int previous_line = v.line;
   std::size_t index = 0;
-  for (const YAML::Node& item : v.node) {
+  items.reserve(v.node->items.size());
+  for (const yaml::Node& item : v.node->items) {
     const int line = line_of(item, previous_line);
-    items.push_back(Value{item, line, v.path + "[" + std::to_string(index) + "]"});
+    items.push_back(Value{&item, line, v.path + "[" + std::to_string(index) + "]"});
     previous_line = line;
     ++index;
   }
@@ -274,9 +277,9 @@ std::vector<Value> Loader::open_list(const Value& v, const std::string& what) {
 }
 
 std::optional<std::string> Loader::read_string(const Value& v) {
-  if (v.node.IsScalar()) return v.node.Scalar();
-  report(v, v.node.IsNull() ? std::string("missing value (expected a string)")
-                            : "expected a string, got " + describe(v.node));
+  if (v.node->is_scalar()) return v.node->scalar;
+  report(v, v.node->is_null() ? std::string("missing value (expected a string)")
+                              : "expected a string, got " + describe(*v.node));
   return std::nullopt;
 }
 
@@ -290,19 +293,19 @@ std::optional<std::string> Loader::read_nonempty_string(const Value& v) {
 }
 
 std::optional<bool> Loader::read_bool(const Value& v) {
-  if (v.node.IsScalar()) {
-    const std::string& s = v.node.Scalar();
+  if (v.node->is_scalar()) {
+    const std::string& s = v.node->scalar;
     if (s == "true" || s == "True" || s == "TRUE") return true;
     if (s == "false" || s == "False" || s == "FALSE") return false;
   }
-  report(v, "expected true or false, got " + describe(v.node));
+  report(v, "expected true or false, got " + describe(*v.node));
   return std::nullopt;
 }
 
 std::optional<std::int64_t> Loader::read_int(const Value& v, std::int64_t min, std::int64_t max) {
   std::optional<std::int64_t> value;
-  if (v.node.IsScalar()) {
-    const std::string& s = v.node.Scalar();
+  if (v.node->is_scalar()) {
+    const std::string& s = v.node->scalar;
     const bool negative = !s.empty() && s[0] == '-';
     const std::string_view digits = std::string_view(s).substr(negative ? 1 : 0);
     if (!digits.empty() && digits.size() <= 18 &&
@@ -313,7 +316,7 @@ std::optional<std::int64_t> Loader::read_int(const Value& v, std::int64_t min, s
     }
   }
   if (!value) {
-    report(v, "expected an integer, got " + describe(v.node));
+    report(v, "expected an integer, got " + describe(*v.node));
     return std::nullopt;
   }
   if (*value < min || *value > max) {
@@ -327,8 +330,8 @@ std::optional<std::int64_t> Loader::read_int(const Value& v, std::int64_t min, s
 }
 
 std::optional<Seconds> Loader::read_duration(const Value& v, bool allow_zero) {
-  if (v.node.IsScalar()) {
-    const std::string& s = v.node.Scalar();
+  if (v.node->is_scalar()) {
+    const std::string& s = v.node->scalar;
     if (const auto d = parse_duration(s)) {
       if (d->count() == 0 && !allow_zero) {
         report(v, "must be a positive duration, got " + quote_value(s));
@@ -342,14 +345,14 @@ std::optional<Seconds> Loader::read_duration(const Value& v, bool allow_zero) {
     }
   }
   report(v,
-         "expected a duration like \"90s\", \"15m\", \"6h\", \"3d\" or \"1h30m\", got " + describe(v.node));
+         "expected a duration like \"90s\", \"15m\", \"6h\", \"3d\" or \"1h30m\", got " + describe(*v.node));
   return std::nullopt;
 }
 
 std::optional<std::vector<std::string>> Loader::read_string_list(const Value& v) {
-  if (v.node.IsNull()) return std::vector<std::string>{};
-  if (!v.node.IsSequence()) {
-    report(v, "expected a list like [a, b], got " + describe(v.node));
+  if (v.node->is_null()) return std::vector<std::string>{};
+  if (!v.node->is_sequence()) {
+    report(v, "expected a list like [a, b], got " + describe(*v.node));
     return std::nullopt;
   }
   std::vector<std::string> out;
@@ -431,8 +434,8 @@ void Loader::load_feeds(const Value& v, Config& config) {
   std::map<std::string, int> name_lines;
   std::map<std::string, int> url_lines;
   for (const Value& item : open_list(v, "feeds")) {
-    if (!item.node.IsMap()) {
-      report(item, "expected a feed (a mapping with name and url), got " + describe(item.node));
+    if (!item.node->is_map()) {
+      report(item, "expected a feed (a mapping with name and url), got " + describe(*item.node));
       continue;
     }
     const MapView m = open_map(item, k_feed_keys);
@@ -502,9 +505,9 @@ void Loader::load_feeds(const Value& v, Config& config) {
 void Loader::load_sites(const Value& v, Config& config) {
   std::map<std::string, int> host_lines;
   for (const Value& item : open_list(v, "site rules")) {
-    if (!item.node.IsMap()) {
+    if (!item.node->is_map()) {
       report(item,
-             "expected a site rule (a mapping with host, body, remove, robots), got " + describe(item.node));
+             "expected a site rule (a mapping with host, body, remove, robots), got " + describe(*item.node));
       continue;
     }
     const MapView m = open_map(item, k_site_keys);
@@ -563,7 +566,7 @@ void Loader::load_recheck(const Value& v, Config& config) {
       report(item, "must be longer than the one before it (" + previous_text + "): the list is increasing");
     }
     previous = d;
-    previous_text = item.node.Scalar();
+    previous_text = item.node->scalar;
     config.recheck.push_back(*d);
   }
 }
@@ -571,8 +574,8 @@ void Loader::load_recheck(const Value& v, Config& config) {
 void Loader::load_hooks(const Value& v, Config& config) {
   std::map<std::string, int> name_lines;
   for (const Value& item : open_list(v, "hooks")) {
-    if (!item.node.IsMap()) {
-      report(item, "expected a hook (a mapping with name and url), got " + describe(item.node));
+    if (!item.node->is_map()) {
+      report(item, "expected a hook (a mapping with name and url), got " + describe(*item.node));
       continue;
     }
     const MapView m = open_map(item, k_hook_keys);
@@ -619,8 +622,8 @@ void Loader::load_hooks(const Value& v, Config& config) {
 void Loader::load_rules(const Value& v, Config& config) {
   std::map<std::string, int> name_lines;
   for (const Value& item : open_list(v, "rules")) {
-    if (!item.node.IsMap()) {
-      report(item, "expected a rule (a mapping with name and events), got " + describe(item.node));
+    if (!item.node->is_map()) {
+      report(item, "expected a rule (a mapping with name and events), got " + describe(*item.node));
       continue;
     }
     const MapView m = open_map(item, k_rule_keys);
@@ -639,7 +642,7 @@ void Loader::load_rules(const Value& v, Config& config) {
       missing(item, "name");
     }
     if (const Value* f = m.find("events")) {
-      if (f->node.IsSequence() && f->node.size() == 0)
+      if (f->node->is_sequence() && f->node->size() == 0)
         report(*f, "must list at least one event (" + one_of(k_events) + ")");
       for (const Value& e : open_list(*f, "events")) {
         if (auto s = read_choice(e, k_events)) rule.events.push_back(*s);
@@ -651,8 +654,8 @@ void Loader::load_rules(const Value& v, Config& config) {
     const auto names = [&](const char* key, std::vector<std::string>& out, std::vector<Reference>* refs) {
       const Value* f = m.find(key);
       if (f == nullptr) return;
-      if (!f->node.IsNull() && !f->node.IsSequence()) {
-        report(*f, "expected a list like [a, b], got " + describe(f->node));
+      if (!f->node->is_null() && !f->node->is_sequence()) {
+        report(*f, "expected a list like [a, b], got " + describe(*f->node));
         return;
       }
       for (const Value& e : open_list(*f, key)) {
@@ -727,8 +730,8 @@ void Loader::load_hook_delivery(const Value& item, const MapView& m, Hook& hook)
 void Loader::load_rule_terms(const Value& item, const MapView& m, Rule& rule) {
   bool ok = true;
   if (const Value* f = m.find("regex")) {
-    if (!f->node.IsNull() && !f->node.IsSequence()) {
-      report(*f, "expected a list of RE2 patterns, got " + describe(f->node));
+    if (!f->node->is_null() && !f->node->is_sequence()) {
+      report(*f, "expected a list of RE2 patterns, got " + describe(*f->node));
       ok = false;
     }
     for (const Value& e : open_list(*f, "patterns")) {
@@ -745,22 +748,24 @@ void Loader::load_rule_terms(const Value& item, const MapView& m, Rule& rule) {
     }
   }
   if (const Value* f = m.find("aliases")) {
-    if (!f->node.IsNull() && !f->node.IsMap()) {
-      report(*f, "expected a mapping of term: [other spellings], got " + describe(f->node));
+    if (!f->node->is_null() && !f->node->is_map()) {
+      report(*f, "expected a mapping of term: [other spellings], got " + describe(*f->node));
       ok = false;
-    } else if (f->node.IsMap()) {
+    } else if (f->node->is_map()) {
       std::vector<std::string> terms = rule.any;
       terms.insert(terms.end(), rule.all.begin(), rule.all.end());
       terms.insert(terms.end(), rule.none.begin(), rule.none.end());
-      for (auto it = f->node.begin(); it != f->node.end(); ++it) {
-        const int line = line_of(it->first, f->line);
-        if (!it->first.IsScalar()) {
-          report(line, f->path, "keys must be terms, got " + describe(it->first));
+      for (const yaml::Entry& entry : f->node->entries) {
+        const yaml::Node& term_node = entry.key;
+        const yaml::Node& spellings_node = entry.value;
+        const int line = line_of(term_node, f->line);
+        if (!term_node.is_scalar()) {
+          report(line, f->path, "keys must be terms, got " + describe(term_node));
           ok = false;
           continue;
         }
-        const std::string term = it->first.Scalar();
-        const Value list{it->second, line_of(it->second, line), f->path + "." + term};
+        const std::string term = term_node.scalar;
+        const Value list{&spellings_node, line_of(spellings_node, line), f->path + "." + term};
         if (std::find(terms.begin(), terms.end(), term) == terms.end()) {
           report(line, list.path, "not a term of this rule: add it to any, all or none first");
           ok = false;
@@ -840,12 +845,12 @@ void Loader::resolve(const std::vector<Reference>& refs, const std::vector<std::
   }
 }
 
-Config Loader::load(const YAML::Node& root) {
+Config Loader::load(const yaml::Node& root) {
   Config config;
   config.path = m_file;
   config.recheck = k_default_recheck;
-  const Value top{root, 1, ""};
-  if (!root.IsNull() && !root.IsMap()) {
+  const Value top{&root, 1, ""};
+  if (!root.is_null() && !root.is_map()) {
     report(line_of(root, 1), "",
            "the file must be a mapping of keys (database, http, feeds, ...), got " + describe(root));
     return config;
@@ -942,9 +947,12 @@ std::optional<Seconds> parse_duration(const std::string& text) {
 
 Config load_string(const std::string& yaml, const std::string& name) {
   Loader loader(name);
-  YAML::Node root;
+  yaml::Node root;
   try {
-    root = YAML::Load(yaml);
+    root = yaml::parse(yaml);
+  } catch (const yaml::DocumentError& e) {
+    loader.report(e.line() == 0 ? 1 : e.line(), "", std::string("YAML error: ") + e.what());
+    throw ConfigError(loader.problems());
   } catch (const YAML::ParserException& e) {
     const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
     std::string what = "YAML syntax error: " + e.msg;
@@ -956,12 +964,7 @@ Config load_string(const std::string& yaml, const std::string& name) {
     loader.report(1, "", std::string("YAML error: ") + e.what());
     throw ConfigError(loader.problems());
   }
-  Config config;
-  try {
-    config = loader.load(root);
-  } catch (const YAML::Exception& e) {  // not expected: the loader checks every type first
-    loader.report(e.mark.is_null() ? 1 : e.mark.line + 1, "", std::string("YAML error: ") + e.what());
-  }
+  Config config = loader.load(root);
   auto problems = loader.problems();
   if (!problems.empty()) throw ConfigError(std::move(problems));
   return config;

@@ -489,6 +489,42 @@ TEST(Config, FetchLogKeep) {
   EXPECT_EQ(load_string("database:\n  fetch_log_keep: 0s\n", "f.yaml").fetch_log_keep, 0s);  // keep all
 }
 
+// Anchors and aliases work as in any YAML file: the alias is the anchored node.
+TEST(Config, AliasesRepeatAnAnchoredNode) {
+  const Config c = load_string(
+      "feeds:\n  - name: a\n    url: https://example.org/a\n    interval: &often 5m\n"
+      "  - name: b\n    url: https://example.org/b\n    interval: *often\n"
+      "rules:\n  - name: r\n    events: [new]\n    any: &words [huawei, zte]\n"
+      "  - name: s\n    events: [edited]\n    any: *words\n",
+      "f.yaml");
+  ASSERT_EQ(c.feeds.size(), 2u);
+  EXPECT_EQ(c.feeds[1].interval, 5min);
+  ASSERT_EQ(c.rules.size(), 2u);
+  EXPECT_EQ(c.rules[1].any, (std::vector<std::string>{"huawei", "zte"}));
+}
+
+// An alias bomb (each level nine aliases of the one before: 9^9 nodes) is
+// refused at the node limit, within bounded memory and time, not expanded.
+TEST(Config, AliasBombIsRefused) {
+  std::string yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 9; ++level) {
+    const std::string prev = "*a" + std::to_string(level - 1);
+    yaml += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [" + prev;
+    for (int i = 1; i < 9; ++i) yaml += ", " + prev;
+    yaml += "]\n";
+  }
+  const auto problems = problems_of(yaml);
+  ASSERT_EQ(problems.size(), 1u) << joined(problems);
+  EXPECT_NE(problems[0].find("more than 2000000 nodes"), std::string::npos) << problems[0];
+  EXPECT_EQ(problems[0].rfind("f.yaml:", 0), 0u) << problems[0];
+}
+
+TEST(Config, AliasInsideItsOwnAnchorIsRefused) {
+  const auto problems = problems_of("feeds: &loop [*loop]\n");
+  ASSERT_EQ(problems.size(), 1u) << joined(problems);
+  EXPECT_EQ(problems[0], "f.yaml:1: YAML error: an alias is used inside the node its anchor names");
+}
+
 TEST(Config, ConninfoDatabaseUrl) {
   const Config c = load_string("database:\n  url: \"host=/run/postgresql dbname=fw password=x\"\n", "f.yaml");
   EXPECT_EQ(c.database_url, "host=/run/postgresql dbname=fw password=x");
