@@ -86,6 +86,15 @@ using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
 // Maps distinct strings to small ids (from 1; never 0) so the O(NP) search compares
 // integers. Open addressing over a table sized for `expected` strings; the
 // strings are views into the texts being compared.
+//
+// Strings over 64 bytes (paragraphs and sentences: most of the bytes
+// interned) are hashed from their length and 48 sampled bytes (the first,
+// middle and last 16), not read whole: equal strings still get equal hashes,
+// and a slot's string is compared in full before its id is reused, so the ids
+// are exact; only strings that agree on those samples and differ elsewhere
+// share a hash and cost a comparison. Should that happen more than
+// k_max_false_matches times in one table (text made to collide), the table
+// is rehashed with the full hash and stays on it until the next reset().
 class Interner {
  public:
   Interner() = default;
@@ -104,6 +113,8 @@ class Interner {
     }
     m_mask = capacity - 1;
     m_count = 256;
+    m_sampled = true;
+    m_false_matches = 0;
   }
 
   // Ids are only ever compared for equality. A one-byte string (a space, most
@@ -117,7 +128,7 @@ class Interner {
  private:
   // The table part of id(), out of line so that id() inlines into its loops.
   [[gnu::noinline]] std::uint32_t lookup(std::string_view s) {
-    std::size_t h = hash(s);
+    std::size_t h = table_hash(s);
     auto h32 = static_cast<std::uint32_t>(h >> 32);
     auto size = static_cast<std::uint32_t>(s.size());  // texts are far below 4 GB
     for (std::size_t i = h & m_mask;; i = (i + 1) & m_mask) {
@@ -127,8 +138,55 @@ class Interner {
         return m_count;
       }
       const Slot& slot = m_slots[i];
-      if (slot.hash == h32 && slot.size == size && same(slot.data, s.data(), s.size())) return m_ids[i];
+      if (slot.hash == h32 && slot.size == size) {
+        if (same(slot.data, s.data(), s.size())) return m_ids[i];
+        if (m_sampled && size > k_sampled_above && ++m_false_matches > k_max_false_matches) {
+          rehash_in_full();
+          return lookup(s);
+        }
+      }
     }
+  }
+
+  static constexpr std::size_t k_sampled_above = 64;
+  static constexpr std::uint32_t k_max_false_matches = 8;
+
+  std::size_t table_hash(std::string_view s) const {
+    return m_sampled && s.size() > k_sampled_above ? sampled_hash(s) : hash(s);
+  }
+
+  // Leaves sampled hashing: every string in the table is hashed again in full
+  // and put back with its id.
+  void rehash_in_full() {
+    m_sampled = false;
+    const std::size_t capacity = m_mask + 1;
+    std::vector<std::pair<Slot, std::uint32_t>> entries;
+    for (std::size_t i = 0; i < capacity; ++i) {
+      if (m_ids[i] != 0) entries.emplace_back(m_slots[i], m_ids[i]);
+    }
+    std::fill_n(m_ids.begin(), capacity, 0U);
+    for (const auto& [slot, id] : entries) {
+      std::size_t h = hash(std::string_view(slot.data, slot.size));
+      std::size_t i = h & m_mask;
+      while (m_ids[i] != 0) i = (i + 1) & m_mask;
+      m_slots[i] = Slot{slot.data, slot.size, static_cast<std::uint32_t>(h >> 32)};
+      m_ids[i] = id;
+    }
+  }
+
+  // The hash of a string over 64 bytes from its length and 16 bytes at its
+  // start, middle and end.
+  static std::uint64_t sampled_hash(std::string_view s) {
+    constexpr std::uint64_t k0 = 0xA0761D6478BD642FULL;
+    constexpr std::uint64_t k1 = 0xE7037ED1A0B428DBULL;
+    constexpr std::uint64_t k2 = 0x8EBC6AF09C88C6E3ULL;
+    const char* p = s.data();
+    const std::size_t n = s.size();
+    const char* mid = p + n / 2 - 8;
+    std::uint64_t h = mix(load64(p) ^ k1, load64(p + 8) ^ k0 ^ n);
+    h = mix(load64(mid) ^ k1, load64(mid + 8) ^ h);
+    h = mix(load64(p + n - 16) ^ k1, load64(p + n - 8) ^ h);
+    return mix(h ^ k2, n ^ k1);
   }
 
   // A folded-multiply hash (the 64 x 64 -> 128-bit product's halves XORed, as
@@ -189,6 +247,8 @@ class Interner {
   std::unique_ptr<Slot[]> m_slots;
   std::size_t m_mask = 0;
   std::uint32_t m_count = 256;
+  bool m_sampled = true;              // strings over 64 bytes hashed from samples (sampled_hash)
+  std::uint32_t m_false_matches = 0;  // equal sampled hashes and sizes, different strings
 };
 
 // One text, tokenized and indexed: the part of a run of differing paragraphs
