@@ -168,40 +168,48 @@ class OnpSearch {
   // compose() read it from; a neighbour no round reached counts as -1, and
   // taking one ends the path.
   void trace(std::int32_t p, std::int32_t delta) {
-    const std::int32_t* ys = m_ys.get();
-    // Row q (diagonals -q .. delta + q) starts after rows 0 .. q - 1, which hold delta + 2r + 1 each.
-    auto row = [&](std::int32_t q) { return ys + q * (delta + 1) + q * (q - 1) + q; };
+    // Row q (diagonals -q .. delta + q) starts after rows 0 .. q - 1, which
+    // hold delta + 2r + 1 each; row[k] is diagonal k, and row q - 1 starts
+    // delta + 2q entries before row q (as in compose()).
+    const std::int32_t* row = m_ys.get() + p * (delta + 1) + p * (p - 1) + p;
     m_chain.clear();
     std::int32_t q = p;
     std::int32_t k = delta;
-    std::int32_t y = row(q)[k];
+    std::int32_t y = row[k];
     for (;;) {
       m_chain.push_back({y - k, y});
       // The neighbours as compose() read them, -1 where that round did not reach the diagonal.
+      const std::int32_t* prev = q > 0 ? row - (delta + 2 * q) : row;  // read only when q > 0
       std::int32_t above = 0;
       std::int32_t below = -1;
-      std::int32_t above_q = q;
-      std::int32_t below_q = q;
+      bool above_prev = false;
+      bool below_prev = false;
       if (k < delta) {
-        below_q = q - 1;
-        if (k > -q) above = row(q)[k - 1] + 1;
-        if (q > 0) below = row(q - 1)[k + 1];
+        if (k > -q) above = row[k - 1] + 1;
+        if (q > 0) below = prev[k + 1];
+        below_prev = true;
       } else if (k > delta) {
-        above_q = q - 1;
-        above = row(q - 1)[k - 1] + 1;
-        if (k < delta + q) below = row(q)[k + 1];
+        above = prev[k - 1] + 1;
+        above_prev = true;
+        if (k < delta + q) below = row[k + 1];
       } else {
-        if (k > -q) above = row(q)[k - 1] + 1;
-        if (q > 0) below = row(q)[k + 1];
+        if (k > -q) above = row[k - 1] + 1;
+        if (q > 0) below = row[k + 1];
       }
       if (above > below) {
         if (above == 0) return;  // no point above: the path starts here
-        q = above_q;
+        if (above_prev) {
+          row = prev;
+          --q;
+        }
         --k;
         y = above - 1;
       } else {
         if (below < 0) return;
-        q = below_q;
+        if (below_prev) {
+          row = prev;
+          --q;
+        }
         ++k;
         y = below;
       }

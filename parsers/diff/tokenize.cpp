@@ -217,6 +217,23 @@ __attribute__((target("avx2"))) std::size_t break_candidate_avx2(const unsigned 
   const __m256i x85 = _mm256_set1_epi8(static_cast<char>(0x85));
   const __m256i xa9 = _mm256_set1_epi8(static_cast<char>(0xA9));
   const __m256i one = _mm256_set1_epi8(1);
+  // First 64 bytes a step, looking only for the bytes every line break
+  // contains: '\n', '\r', or the last byte of U+0085 (0x85) or U+2028/U+2029
+  // (0xA8, 0xA9). They are rare in running text apart from the breaks
+  // themselves, so most steps find none; a step that finds one is left to the
+  // exact loop below.
+  while (i + 66 <= n) {
+    __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));       // NOLINT: AVX2 load
+    __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 32));  // NOLINT: AVX2 load
+    __m256i hit0 = _mm256_or_si256(_mm256_cmpeq_epi8(v0, nl), _mm256_cmpeq_epi8(v0, cr));
+    __m256i hit1 = _mm256_or_si256(_mm256_cmpeq_epi8(v1, nl), _mm256_cmpeq_epi8(v1, cr));
+    hit0 = _mm256_or_si256(hit0, _mm256_cmpeq_epi8(v0, x85));
+    hit1 = _mm256_or_si256(hit1, _mm256_cmpeq_epi8(v1, x85));
+    hit0 = _mm256_or_si256(hit0, _mm256_cmpeq_epi8(_mm256_or_si256(v0, one), xa9));  // 0xA8 or 0xA9
+    hit1 = _mm256_or_si256(hit1, _mm256_cmpeq_epi8(_mm256_or_si256(v1, one), xa9));
+    if (!_mm256_testz_si256(_mm256_or_si256(hit0, hit1), _mm256_or_si256(hit0, hit1))) break;
+    i += 64;
+  }
   while (i + 34 <= n) {
     const auto* at = reinterpret_cast<const __m256i*>(p + i);                      // NOLINT: AVX2 load
     __m256i v = _mm256_loadu_si256(at);                                            // byte i + k
