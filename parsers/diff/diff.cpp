@@ -118,10 +118,18 @@ class Interner {
   }
 
   // Ids are only ever compared for equality. A one-byte string (a space, most
-  // punctuation) is its own id, 1 + its byte, without hashing; longer ones get
-  // ids from 257 on.
+  // punctuation) is its own id, 1 + its byte, and a two- or three-byte one
+  // ("of", "the", a curly quote) its bytes and length packed under the top
+  // bit, without hashing; longer ones get ids from 257 on, which never reach
+  // the top bit (that would take 2^31 distinct strings).
   std::uint32_t id(std::string_view s) {
     if (s.size() == 1) return 1U + static_cast<unsigned char>(s[0]);
+    if (s.size() == 2 || s.size() == 3) {
+      auto byte = [&](std::size_t i) { return std::uint32_t{static_cast<unsigned char>(s[i])}; };
+      std::uint32_t last = s.size() == 3 ? byte(2) : 0U;
+      return 0x80000000U | (static_cast<std::uint32_t>(s.size()) << 24) | (byte(0) << 16) | (byte(1) << 8) |
+             last;
+    }
     return lookup(s);
   }
 

@@ -134,7 +134,7 @@ class OnpSearch {
     // deletion onto its diagonal (none from (0, 0)), then equal elements.
     std::int32_t px = 0;
     std::int32_t py = 0;
-    for (std::size_t c = m_chain.size(); c-- > 0;) {
+    for (std::size_t c = m_chain_size; c-- > 0;) {
       const auto [vx, vy] = m_chain[c];
       while (vy - vx > py - px) {
         edit(!m_swapped);
@@ -172,12 +172,19 @@ class OnpSearch {
     // hold delta + 2r + 1 each; row[k] is diagonal k, and row q - 1 starts
     // delta + 2q entries before row q (as in compose()).
     const std::int32_t* row = m_ys.get() + p * (delta + 1) + p * (p - 1) + p;
-    m_chain.clear();
+    // A path has at most one point per edit, plus its first: m + n + 1. (An
+    // uninitialized buffer sized ahead: push_back does not inline here.)
+    const auto most = static_cast<std::size_t>(m_m + m_n) + 2;
+    if (m_chain_capacity < most) {
+      m_chain = std::make_unique_for_overwrite<Point[]>(most);
+      m_chain_capacity = most;
+    }
+    Point* out = m_chain.get();
     std::int32_t q = p;
     std::int32_t k = delta;
     std::int32_t y = row[k];
     for (;;) {
-      m_chain.push_back({y - k, y});
+      *out++ = Point{y - k, y};
       // The neighbours as compose() read them, -1 where that round did not reach the diagonal.
       const std::int32_t* prev = q > 0 ? row - (delta + 2 * q) : row;  // read only when q > 0
       std::int32_t above = 0;
@@ -197,7 +204,7 @@ class OnpSearch {
         if (q > 0) below = row[k + 1];
       }
       if (above > below) {
-        if (above == 0) return;  // no point above: the path starts here
+        if (above == 0) break;  // no point above: the path starts here
         if (above_prev) {
           row = prev;
           --q;
@@ -205,7 +212,7 @@ class OnpSearch {
         --k;
         y = above - 1;
       } else {
-        if (below < 0) return;
+        if (below < 0) break;
         if (below_prev) {
           row = prev;
           --q;
@@ -214,6 +221,7 @@ class OnpSearch {
         y = below;
       }
     }
+    m_chain_size = static_cast<std::size_t>(out - m_chain.get());
   }
 
   // Makes room for `needed` points, keeping the first `count`.
@@ -261,7 +269,9 @@ class OnpSearch {
   struct Point {
     std::int32_t x, y;
   };
-  std::vector<Point> m_chain;
+  std::unique_ptr<Point[]> m_chain;  // the path's points, last first (trace())
+  std::size_t m_chain_capacity = 0;
+  std::size_t m_chain_size = 0;
   // The regions being emitted: old and new positions, the open region.
   std::size_t m_i = 0;
   std::size_t m_j = 0;
