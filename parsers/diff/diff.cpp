@@ -569,7 +569,10 @@ class HunkWriter {
   std::size_t m_new_paragraph = 0;
 };
 
-// What diff() reuses across its runs of differing paragraphs.
+// What diff() reuses across its runs of differing paragraphs, and across
+// calls: each thread keeps one (diff() below), so a daemon diffing article
+// after article does not allocate and free these buffers for every diff.
+// What a diff returns is built fresh each time.
 struct Workspace {
   OnpSearch search;
   Interner tokens;
@@ -583,6 +586,14 @@ struct Workspace {
   std::vector<Region> merged;
   Spans old_spans;  // the paragraphs of the run being diffed, relative to its start
   Spans new_spans;
+
+  // Whether the buffers grew past what an article needs (a diff of a very
+  // long text); such a workspace is not kept for the thread's next diff.
+  bool oversized() const {
+    constexpr std::size_t k_keep_tokens = 1 << 16;
+    return a.tokens.capacity() > k_keep_tokens || b.tokens.capacity() > k_keep_tokens ||
+           search.capacity() > (std::size_t{1} << 20);
+  }
 };
 
 // The paragraphs of text[begin, end), the run of paragraph units first..last
@@ -767,7 +778,13 @@ Diff diff(std::string_view old_text, std::string_view new_text) {
   for (std::size_t u = front; u + back < na; ++u) ida[u] = interner.id(old_unit(u));
   for (std::size_t u = front; u + back < nb; ++u) idb[u] = interner.id(new_unit(u));
   std::vector<Region> units;
-  Workspace work;
+  // This thread's workspace; its members are reset by each run that uses them.
+  static thread_local Workspace work;
+  struct Trim {  // drops an oversized workspace when diff() returns, however it returns
+    ~Trim() {
+      if (work.oversized()) work = Workspace{};
+    }
+  } trim;
   compare(work.search, ida, front, na - back, idb, front, nb - back, units);
 
   // Token level inside each differing run; unchanged paragraphs are copied as

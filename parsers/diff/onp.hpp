@@ -62,6 +62,9 @@ class OnpSearch {
     close();
   }
 
+  // Path points room kept for the next search (4 bytes each).
+  std::size_t capacity() const { return m_capacity; }
+
  private:
   static constexpr std::int32_t k_max_points = 2000000;  // dtl's MAX_CORDINATES_SIZE
   static constexpr std::uint32_t k_end_a = 0xFFFFFFFF;

@@ -293,8 +293,21 @@ class Tokenizer {
   // Calls f(start, end) for each paragraph_break token, in order.
   template <class F>
   void for_each_break(F&& f) const {
+    const auto* p = reinterpret_cast<const unsigned char*>(m_text.data());
+    const std::size_t n = m_text.size();
+    // ASCII other than whitespace: it ends a whitespace run on either side.
+    auto ink = [](unsigned char b) {
+      return b < 0x80 && k_ascii.cls[b] != CharClass::space && k_ascii.cls[b] != CharClass::newline;
+    };
     std::size_t i = 0;
-    while ((i = next_break_candidate(i)) < m_text.size()) {
+    while ((i = next_break_candidate(i)) < n) {
+      // The usual paragraph break, a blank line between two lines of text:
+      // exactly "\n\n" with no other whitespace around it.
+      if (p[i] == '\n' && i > 0 && i + 2 < n && p[i + 1] == '\n' && ink(p[i - 1]) && ink(p[i + 2])) {
+        f(i, i + 2);
+        i += 2;
+        continue;
+      }
       if (!is_newline_at(i)) {
         ++i;
         continue;

@@ -256,6 +256,26 @@ TEST(Diff, ParagraphsAlikeAtTheSampledBytes) {
   EXPECT_EQ(fw::diff::apply(old_text, d).value(), new_text);
 }
 
+// diff() keeps its scratch buffers per thread between calls, and drops them
+// after a diff that grew them past what articles need. A small diff after a
+// very long one (one 240 KB sentence, tokenized whole) must be as right as
+// one on a fresh thread.
+TEST(Diff, DiffAfterAVeryLongTextOnTheSameThread) {
+  std::string long_old;
+  for (int i = 0; i < 30000; ++i) long_old += "word" + std::to_string(i % 97) + " ";
+  std::string long_new = long_old;
+  long_new.replace(long_new.size() / 2, 4, "WORD");
+  Diff big = diff(long_old, long_new);
+  EXPECT_EQ(fw::diff::apply(long_old, big).value(), long_new);
+  Diff small = diff("It cost $6 million. Shares fell.", "It cost $60 million. Shares fell.");
+  ASSERT_EQ(small.changes.size(), 1U);
+  EXPECT_EQ(small.changes[0].removed, "$6");
+  EXPECT_EQ(small.changes[0].inserted, "$60");
+  EXPECT_EQ(small.stats.tokens_changed, 1U);
+  Diff again = diff(long_old, long_new);
+  EXPECT_EQ(fw::diff::to_json(again), fw::diff::to_json(big));
+}
+
 TEST(Diff, ApplyRejectsWrongOldText) {
   Diff d = diff("It cost $6 million.", "It cost $60 million.");
   EXPECT_FALSE(apply("It cost $7 million.", d));
