@@ -165,7 +165,7 @@ class Interner {
 
   // Leaves sampled hashing: every string in the table is hashed again in full
   // and put back with its id.
-  void rehash_in_full() {
+  [[gnu::noinline]] void rehash_in_full() {
     m_sampled = false;
     const std::size_t capacity = m_mask + 1;
     std::vector<std::pair<Slot, std::uint32_t>> entries;
@@ -289,24 +289,29 @@ struct Side {
     sentences.push_back(0);
     std::size_t para = 0;
     std::size_t words = 0;
+    // Local pointers: the loop's stores and calls would otherwise make the
+    // compiler reload the vectors' data pointers and sizes at every token.
+    const Token* tok = tokens.data();
+    std::size_t* paragraph_of = paragraph.data();
+    std::size_t* content_before = content.data();
     for (std::size_t i = 0; i < n; ++i) {
-      paragraph[i] = para;
-      content[i] = words;
-      const Token& token = tokens[i];
+      paragraph_of[i] = para;
+      content_before[i] = words;
+      const Token& token = tok[i];
       if (is_content(token.kind)) {
         ++words;
         // 。！？ end a sentence without a following space.
-        if (i > 0 && tokens[i - 1].kind == TokenKind::punct && tokens[i - 1].text.size() == 3 &&
-            is_sentence_end(tokens[i - 1].text)) {
+        if (i > 0 && tok[i - 1].kind == TokenKind::punct && tok[i - 1].text.size() == 3 &&
+            is_sentence_end(tok[i - 1].text)) {
           sentences.push_back(i);
         }
         continue;
       }
       if (token.kind == TokenKind::paragraph_break) ++para;
-      if (i == 0) continue;
+      if (i == 0 || tok[i - 1].kind != TokenKind::punct) continue;  // a sentence ends in punctuation
       std::size_t j = i;
-      while (j > 0 && tokens[j - 1].kind == TokenKind::punct && is_closing(tokens[j - 1].text)) --j;
-      if (j > 0 && tokens[j - 1].kind == TokenKind::punct && is_sentence_end(tokens[j - 1].text))
+      while (j > 0 && tok[j - 1].kind == TokenKind::punct && is_closing(tok[j - 1].text)) --j;
+      if (j > 0 && tok[j - 1].kind == TokenKind::punct && is_sentence_end(tok[j - 1].text))
         sentences.push_back(i + 1);
     }
     paragraph[n] = para;
@@ -317,7 +322,10 @@ struct Side {
   }
 
   void intern_tokens(Interner& interner) {
-    for (std::size_t i = 0; i < tokens.size(); ++i) token_ids[i] = interner.id(tokens[i].text);
+    const Token* tok = tokens.data();
+    std::uint32_t* ids = token_ids.data();
+    const std::size_t n = tokens.size();
+    for (std::size_t i = 0; i < n; ++i) ids[i] = interner.id(tok[i].text);
   }
 
   // Byte offset of token i in text; text.size() for i == n.
