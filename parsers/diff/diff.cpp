@@ -595,12 +595,14 @@ struct Workspace {
   Spans old_spans;  // the paragraphs of the run being diffed, relative to its start
   Spans new_spans;
 
-  // Whether the buffers grew past what an article needs (a diff of a very
-  // long text); such a workspace is not kept for the thread's next diff.
+  // Whether the buffers grew past what articles need (a run of over ~50 KB
+  // tokenized whole, or a search of over 256 K path points); such a workspace
+  // is not kept for the thread's next diff. What is kept thus stays within a
+  // few MB (tokens, their indexes, hash tables and regions, path rows).
   bool oversized() const {
-    constexpr std::size_t k_keep_tokens = 1 << 16;
+    constexpr std::size_t k_keep_tokens = 1 << 14;
     return a.tokens.capacity() > k_keep_tokens || b.tokens.capacity() > k_keep_tokens ||
-           search.capacity() > (std::size_t{1} << 20);
+           search.capacity() > (std::size_t{1} << 18);
   }
 };
 
