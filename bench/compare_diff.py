@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Word diff: feedwatch's C++ diff vs Python's difflib on the same two texts.
 
-    python3 bench/compare_diff.py build/bench/diff_bench [--seeds N] [--seconds S]
+    python3 bench/compare_diff.py build/bench/diff_bench [--seeds N] [--seconds S] [--cpu N] [--per-seed]
 
-Runs diff_bench (Google Benchmark, JSON output, 5 repetitions) with
+Runs diff_bench's WordDiff (Google Benchmark, JSON output) with
 FW_DIFF_BENCH_DUMP so it writes the two generated ~10 KB articles (five
-sentences apart) to a temporary directory, then times difflib on those same
+sentences apart) to a temporary directory, and times difflib on those same
 files:
 
   difflib split   SequenceMatcher(None, old.split(), new.split()).get_opcodes()
@@ -19,33 +19,34 @@ Both Python timings include tokenizing, as the C++ WordDiff figure does.
 
 What moves the figures. On this shared 2-core machine a process that shares
 its CPU with another busy one (a fuzzer, a build) takes about twice the CPU
-time for the same work, C++ and Python alike (difflib split: 2.45 ms on the
-idle CPU, 4.6 ms on the busy one, same process, same seed; the C++ diff: 29 us
-vs 68 us). A C++ figure and a difflib figure taken a few seconds apart can
+time for the same work, C++ and Python alike (difflib split: 2.5 ms on the
+idle CPU, 4.6 ms on the busy one, same seed; the C++ diff, as it was before
+its last speed-up: 29 us vs 68 us). A C++ figure and a difflib figure taken a few seconds apart can
 therefore differ by a factor of two for that reason alone. Python's string
 hash seed, suspected first, hardly matters: pinned to the idle CPU, every
-PYTHONHASHSEED from 0 to 7 gives 2.43-2.50 ms. So this script:
+PYTHONHASHSEED from 0 to 7 gives 2.48-2.54 ms. So this script:
 
   * pins the benchmark and every Python process to one CPU (--cpu; by default
     the less busy one over a short sample of /proc/stat), so both sides share
     the same neighbour;
   * times difflib in one subprocess per hash seed, PYTHONHASHSEED=0..N-1
     (default 16), each taking per-call CPU times over repeated runs, and runs a
-    short C++ benchmark chunk (3 repetitions of 0.05 s) right before each
-    seed, so every seed's difflib figure has a C++ figure taken within about a
-    second of it;
+    short C++ benchmark chunk (3 repetitions of 0.05 s) right before and right
+    after each seed, so every seed's difflib figure has C++ figures taken
+    within about a second of it; when the two chunks disagree by more than 25%
+    the machine changed state meanwhile, and the seed is measured again (at
+    most three times; a seed still unsettled is left out of the paired ratios);
   * reports for both variants, over the seeds, the fastest / median / slowest
     of: difflib's median call; the paired ratio, that median over the median
-    of the C++ chunk taken just before it (both sides then ran next to the
-    same neighbour); difflib's best call; and that best over the best C++
+    of the C++ chunks taken around it (both sides then ran next to the same
+    neighbour); difflib's best call; and that best over the best C++
     repetition (each side's time when nothing disturbed it). The headline is
     the paired ratio at the median seed; the worst case is the lowest paired
-    ratio (in practice the fastest seed, or a seed whose C++ chunk ran in a
-    quieter moment than difflib did).
+    ratio (in practice the fastest seed).
 
 CPU time (time.process_time in Python, Google Benchmark's cpu_time in C++) is
-the comparable column; wall time on a loaded machine mostly measures how often
-each process was descheduled. The load average is printed before and after.
+what is compared; wall time on a loaded machine mostly measures how often each
+process was descheduled. The load average is printed before and after.
 """
 import argparse
 import json
@@ -142,14 +143,25 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         old_path, new_path = os.path.join(tmp, "old.txt"), os.path.join(tmp, "new.txt")
         for seed in range(args.seeds):
-            chunk = cpp_chunk(args.bench, tmp, cpu)
-            cpp.extend(chunk)
             env = dict(os.environ, PYTHONHASHSEED=str(seed))
-            out = subprocess.run([sys.executable, "-c", CHILD, old_path, new_path, str(args.seconds)],
-                                 env=env, check=True, capture_output=True, text=True,
-                                 preexec_fn=lambda: os.sched_setaffinity(0, {cpu})).stdout
+            # C++ chunks before and after the seed; when they disagree by more
+            # than 25%, the machine changed state meanwhile (a neighbour came or
+            # went) and the seed is measured again, up to three times.
+            for attempt in range(1, 4):
+                before = cpp_chunk(args.bench, tmp, cpu)
+                out = subprocess.run([sys.executable, "-c", CHILD, old_path, new_path, str(args.seconds)],
+                                     env=env, check=True, capture_output=True, text=True,
+                                     preexec_fn=lambda: os.sched_setaffinity(0, {cpu})).stdout
+                after = cpp_chunk(args.bench, tmp, cpu)
+                cpp.extend(before + after)
+                a, b = statistics.median(before), statistics.median(after)
+                stable = max(a, b) <= 1.25 * min(a, b)
+                if stable:
+                    break
             r = json.loads(out)
-            r["cpp"] = statistics.median(chunk)
+            r["cpp"] = statistics.median(before + after)
+            r["stable"] = stable
+            r["attempts"] = attempt
             per_seed.append(r)
         old_bytes = os.path.getsize(old_path)
         new_bytes = os.path.getsize(new_path)
@@ -161,21 +173,26 @@ def main():
     print(f"python {sys.version.split()[0]} ({sys.executable}), difflib under PYTHONHASHSEED=0..{args.seeds - 1}; "
           f"pinned to CPU {cpu} (busy before: " + ", ".join(f"cpu{c} {b:.0%}" for c, b in sorted(busy.items())) +
           f"); load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+    stable = sum(1 for r in per_seed if r["stable"])
     print(f"C++ fw::diff::diff: median {cpp_median * 1e6:.1f} us CPU, best {cpp_best * 1e6:.1f} us "
-          f"({len(cpp)} repetitions of 0.05 s, 3 before each seed)")
+          f"({len(cpp)} repetitions of 0.05 s, 3 before and 3 after each seed)")
+    print(f"paired ratios over the {stable} of {len(per_seed)} seeds whose C++ chunks before and after agreed "
+          f"within 25% (" + ("all seeds: none did" if stable == 0 else
+                             f"{sum(r['attempts'] - 1 for r in per_seed)} seed measurements repeated") + ")")
     if args.per_seed:
         print(f"{'seed':>4}{'C++ median':>12}{'split median':>14}{'split best':>12}"
-              f"{'tokens median':>15}{'tokens best':>13}")
+              f"{'tokens median':>15}{'tokens best':>13}  paired")
         for seed, r in enumerate(per_seed):
             print(f"{seed:>4}{r['cpp'] * 1e6:10.1f}us{statistics.median(r['split']) * 1e6:12.0f}us"
                   f"{min(r['split']) * 1e6:10.0f}us{statistics.median(r['tokens']) * 1e6:13.0f}us"
-                  f"{min(r['tokens']) * 1e6:11.0f}us")
+                  f"{min(r['tokens']) * 1e6:11.0f}us  {'yes' if r['stable'] else 'no'}")
     print()
     print(f"{'CPU time':26}{'fastest seed':>14}{'median seed':>14}{'slowest seed':>14}")
     headline = {}
     for variant in ("split", "tokens"):
         medians = sorted(statistics.median(r[variant]) for r in per_seed)
-        paired = sorted(statistics.median(r[variant]) / r["cpp"] for r in per_seed)
+        paired_seeds = [r for r in per_seed if r["stable"]] or per_seed
+        paired = sorted(statistics.median(r[variant]) / r["cpp"] for r in paired_seeds)
         bests = sorted(min(r[variant]) for r in per_seed)
         rows = ((f"difflib {variant} median", [t * 1e6 for t in medians], "us"),
                 ("  ratio to C++, paired", paired, "x"),
