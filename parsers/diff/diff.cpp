@@ -22,11 +22,11 @@
 // stripping the common prefix and suffix. O(NP) runs in O((N+M)·P) where P is
 // the number of deleted tokens, so two 10 KB articles that differ by five
 // sentences cost a few thousand steps. Tokens are interned to uint32 ids first
-// (a multiplicative hash, eight bytes a step), so the search compares integers.
-// The search is onp.hpp: step for step the one of Debian's dtl (same diagonal
-// order, tie-break and restart past 2,000,000 path points, so the same edit
-// script; tests/parsers/onp_test.cpp checks it against dtl), without dtl's
-// copies of both sequences and its per-element script records. A run whose
+// (Interner: a multiplicative hash; one- to three-byte tokens are their own
+// ids), so the search compares integers. The search is onp.hpp: step for step
+// the one of Debian's dtl (same diagonal order, tie-break and restart past
+// 2,000,000 path points, so the same edit script; tests/parsers/onp_test.cpp
+// checks it against dtl), with lighter bookkeeping. A run whose
 // worst case (N+M)·min(N,M) exceeds k_max_work (a fully rewritten
 // 30,000-token paragraph) is reported as one removal plus one insertion
 // instead of being searched.

@@ -20,12 +20,12 @@ struct Region {
 // 1.19 (dtl::Diff::compose, snake and recordSequence: the same diagonal
 // order, the same tie-break between the two neighbouring furthest points, the
 // same restart once 2,000,000 path points are recorded), so it finds the very
-// same edit script; what differs is the bookkeeping. dtl copies both
-// sequences, records each element of the script as a (value, indices, type)
-// triple and keeps a common-subsequence copy; here the sequences are spans of
-// the callers' id arrays, the path points and the fp/path arrays live in
-// buffers reused across calls, and the script goes straight into change
-// regions. That was about a quarter of the word-diff benchmark's time.
+// same edit script; what differs is the bookkeeping. dtl records each
+// furthest point with a link to the one it came from, each element of the
+// script as a (value, indices, type) triple, and keeps a common-subsequence
+// copy; here each round stores one y per diagonal (compose()), the path is
+// recovered from those rows (trace()), all buffers are reused across calls,
+// and the script goes straight into change regions.
 class OnpSearch {
  public:
   // Appends the change regions between a[a0, a1) and b[b0, b1) (both non-empty), in order.
