@@ -22,11 +22,11 @@
 // stripping the common prefix and suffix. O(NP) runs in O((N+M)·P) where P is
 // the number of deleted tokens, so two 10 KB articles that differ by five
 // sentences cost a few thousand steps. Tokens are interned to uint32 ids first
-// (a multiplicative hash, eight bytes a step), so the search compares integers.
-// The search is onp.hpp: step for step the one of Debian's dtl (same diagonal
-// order, tie-break and restart past 2,000,000 path points, so the same edit
-// script; tests/parsers/onp_test.cpp checks it against dtl), without dtl's
-// copies of both sequences and its per-element script records. A run whose
+// (Interner: a multiplicative hash; one- to three-byte tokens are their own
+// ids), so the search compares integers. The search is onp.hpp: step for step
+// the one of Debian's dtl (same diagonal order, tie-break and restart past
+// 2,000,000 path points, so the same edit script; tests/parsers/onp_test.cpp
+// checks it against dtl), with lighter bookkeeping. A run whose
 // worst case (N+M)·min(N,M) exceeds k_max_work (a fully rewritten
 // 30,000-token paragraph) is reported as one removal plus one insertion
 // instead of being searched.
@@ -86,6 +86,15 @@ using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
 // Maps distinct strings to small ids (from 1; never 0) so the O(NP) search compares
 // integers. Open addressing over a table sized for `expected` strings; the
 // strings are views into the texts being compared.
+//
+// Strings over 64 bytes (paragraphs and sentences: most of the bytes
+// interned) are hashed from their length and 48 sampled bytes (the first,
+// middle and last 16), not read whole: equal strings still get equal hashes,
+// and a slot's string is compared in full before its id is reused, so the ids
+// are exact; only strings that agree on those samples and differ elsewhere
+// share a hash and cost a comparison. Should that happen more than
+// k_max_false_matches times in one table (text made to collide), the table
+// is rehashed with the full hash and stays on it until the next reset().
 class Interner {
  public:
   Interner() = default;
@@ -104,20 +113,30 @@ class Interner {
     }
     m_mask = capacity - 1;
     m_count = 256;
+    m_sampled = true;
+    m_false_matches = 0;
   }
 
   // Ids are only ever compared for equality. A one-byte string (a space, most
-  // punctuation) is its own id, 1 + its byte, without hashing; longer ones get
-  // ids from 257 on.
+  // punctuation) is its own id, 1 + its byte, and a two- or three-byte one
+  // ("of", "the", a curly quote) its bytes and length packed under the top
+  // bit, without hashing; longer ones get ids from 257 on, which never reach
+  // the top bit (that would take 2^31 distinct strings).
   std::uint32_t id(std::string_view s) {
     if (s.size() == 1) return 1U + static_cast<unsigned char>(s[0]);
+    if (s.size() == 2 || s.size() == 3) {
+      auto byte = [&](std::size_t i) { return std::uint32_t{static_cast<unsigned char>(s[i])}; };
+      std::uint32_t last = s.size() == 3 ? byte(2) : 0U;
+      return 0x80000000U | (static_cast<std::uint32_t>(s.size()) << 24) | (byte(0) << 16) | (byte(1) << 8) |
+             last;
+    }
     return lookup(s);
   }
 
  private:
   // The table part of id(), out of line so that id() inlines into its loops.
   [[gnu::noinline]] std::uint32_t lookup(std::string_view s) {
-    std::size_t h = hash(s);
+    std::size_t h = table_hash(s);
     auto h32 = static_cast<std::uint32_t>(h >> 32);
     auto size = static_cast<std::uint32_t>(s.size());  // texts are far below 4 GB
     for (std::size_t i = h & m_mask;; i = (i + 1) & m_mask) {
@@ -127,8 +146,55 @@ class Interner {
         return m_count;
       }
       const Slot& slot = m_slots[i];
-      if (slot.hash == h32 && slot.size == size && same(slot.data, s.data(), s.size())) return m_ids[i];
+      if (slot.hash == h32 && slot.size == size) {
+        if (same(slot.data, s.data(), s.size())) return m_ids[i];
+        if (m_sampled && size > k_sampled_above && ++m_false_matches > k_max_false_matches) {
+          rehash_in_full();
+          return lookup(s);
+        }
+      }
     }
+  }
+
+  static constexpr std::size_t k_sampled_above = 64;
+  static constexpr std::uint32_t k_max_false_matches = 8;
+
+  std::size_t table_hash(std::string_view s) const {
+    return m_sampled && s.size() > k_sampled_above ? sampled_hash(s) : hash(s);
+  }
+
+  // Leaves sampled hashing: every string in the table is hashed again in full
+  // and put back with its id.
+  [[gnu::noinline]] void rehash_in_full() {
+    m_sampled = false;
+    const std::size_t capacity = m_mask + 1;
+    std::vector<std::pair<Slot, std::uint32_t>> entries;
+    for (std::size_t i = 0; i < capacity; ++i) {
+      if (m_ids[i] != 0) entries.emplace_back(m_slots[i], m_ids[i]);
+    }
+    std::fill_n(m_ids.begin(), capacity, 0U);
+    for (const auto& [slot, id] : entries) {
+      std::size_t h = hash(std::string_view(slot.data, slot.size));
+      std::size_t i = h & m_mask;
+      while (m_ids[i] != 0) i = (i + 1) & m_mask;
+      m_slots[i] = Slot{slot.data, slot.size, static_cast<std::uint32_t>(h >> 32)};
+      m_ids[i] = id;
+    }
+  }
+
+  // The hash of a string over 64 bytes from its length and 16 bytes at its
+  // start, middle and end.
+  static std::uint64_t sampled_hash(std::string_view s) {
+    constexpr std::uint64_t k0 = 0xA0761D6478BD642FULL;
+    constexpr std::uint64_t k1 = 0xE7037ED1A0B428DBULL;
+    constexpr std::uint64_t k2 = 0x8EBC6AF09C88C6E3ULL;
+    const char* p = s.data();
+    const std::size_t n = s.size();
+    const char* mid = p + n / 2 - 8;
+    std::uint64_t h = mix(load64(p) ^ k1, load64(p + 8) ^ k0 ^ n);
+    h = mix(load64(mid) ^ k1, load64(mid + 8) ^ h);
+    h = mix(load64(p + n - 16) ^ k1, load64(p + n - 8) ^ h);
+    return mix(h ^ k2, n ^ k1);
   }
 
   // A folded-multiply hash (the 64 x 64 -> 128-bit product's halves XORed, as
@@ -189,6 +255,8 @@ class Interner {
   std::unique_ptr<Slot[]> m_slots;
   std::size_t m_mask = 0;
   std::uint32_t m_count = 256;
+  bool m_sampled = true;              // strings over 64 bytes hashed from samples (sampled_hash)
+  std::uint32_t m_false_matches = 0;  // equal sampled hashes and sizes, different strings
 };
 
 // One text, tokenized and indexed: the part of a run of differing paragraphs
@@ -221,24 +289,29 @@ struct Side {
     sentences.push_back(0);
     std::size_t para = 0;
     std::size_t words = 0;
+    // Local pointers: the loop's stores and calls would otherwise make the
+    // compiler reload the vectors' data pointers and sizes at every token.
+    const Token* tok = tokens.data();
+    std::size_t* paragraph_of = paragraph.data();
+    std::size_t* content_before = content.data();
     for (std::size_t i = 0; i < n; ++i) {
-      paragraph[i] = para;
-      content[i] = words;
-      const Token& token = tokens[i];
+      paragraph_of[i] = para;
+      content_before[i] = words;
+      const Token& token = tok[i];
       if (is_content(token.kind)) {
         ++words;
         // 。！？ end a sentence without a following space.
-        if (i > 0 && tokens[i - 1].kind == TokenKind::punct && tokens[i - 1].text.size() == 3 &&
-            is_sentence_end(tokens[i - 1].text)) {
+        if (i > 0 && tok[i - 1].kind == TokenKind::punct && tok[i - 1].text.size() == 3 &&
+            is_sentence_end(tok[i - 1].text)) {
           sentences.push_back(i);
         }
         continue;
       }
       if (token.kind == TokenKind::paragraph_break) ++para;
-      if (i == 0) continue;
+      if (i == 0 || tok[i - 1].kind != TokenKind::punct) continue;  // a sentence ends in punctuation
       std::size_t j = i;
-      while (j > 0 && tokens[j - 1].kind == TokenKind::punct && is_closing(tokens[j - 1].text)) --j;
-      if (j > 0 && tokens[j - 1].kind == TokenKind::punct && is_sentence_end(tokens[j - 1].text))
+      while (j > 0 && tok[j - 1].kind == TokenKind::punct && is_closing(tok[j - 1].text)) --j;
+      if (j > 0 && tok[j - 1].kind == TokenKind::punct && is_sentence_end(tok[j - 1].text))
         sentences.push_back(i + 1);
     }
     paragraph[n] = para;
@@ -249,7 +322,10 @@ struct Side {
   }
 
   void intern_tokens(Interner& interner) {
-    for (std::size_t i = 0; i < tokens.size(); ++i) token_ids[i] = interner.id(tokens[i].text);
+    const Token* tok = tokens.data();
+    std::uint32_t* ids = token_ids.data();
+    const std::size_t n = tokens.size();
+    for (std::size_t i = 0; i < n; ++i) ids[i] = interner.id(tok[i].text);
   }
 
   // Byte offset of token i in text; text.size() for i == n.
@@ -501,7 +577,10 @@ class HunkWriter {
   std::size_t m_new_paragraph = 0;
 };
 
-// What diff() reuses across its runs of differing paragraphs.
+// What diff() reuses across its runs of differing paragraphs, and across
+// calls: each thread keeps one (diff() below), so a daemon diffing article
+// after article does not allocate and free these buffers for every diff.
+// What a diff returns is built fresh each time.
 struct Workspace {
   OnpSearch search;
   Interner tokens;
@@ -515,6 +594,16 @@ struct Workspace {
   std::vector<Region> merged;
   Spans old_spans;  // the paragraphs of the run being diffed, relative to its start
   Spans new_spans;
+
+  // Whether the buffers grew past what articles need (a run of over ~50 KB
+  // tokenized whole, or a search of over 256 K path points); such a workspace
+  // is not kept for the thread's next diff. What is kept thus stays within a
+  // few MB (tokens, their indexes, hash tables and regions, path rows).
+  bool oversized() const {
+    constexpr std::size_t k_keep_tokens = 1 << 14;
+    return a.tokens.capacity() > k_keep_tokens || b.tokens.capacity() > k_keep_tokens ||
+           search.capacity() > (std::size_t{1} << 18);
+  }
 };
 
 // The paragraphs of text[begin, end), the run of paragraph units first..last
@@ -699,7 +788,13 @@ Diff diff(std::string_view old_text, std::string_view new_text) {
   for (std::size_t u = front; u + back < na; ++u) ida[u] = interner.id(old_unit(u));
   for (std::size_t u = front; u + back < nb; ++u) idb[u] = interner.id(new_unit(u));
   std::vector<Region> units;
-  Workspace work;
+  // This thread's workspace; its members are reset by each run that uses them.
+  static thread_local Workspace work;
+  struct Trim {  // drops an oversized workspace when diff() returns, however it returns
+    ~Trim() {
+      if (work.oversized()) work = Workspace{};
+    }
+  } trim;
   compare(work.search, ida, front, na - back, idb, front, nb - back, units);
 
   // Token level inside each differing run; unchanged paragraphs are copied as

@@ -217,6 +217,23 @@ __attribute__((target("avx2"))) std::size_t break_candidate_avx2(const unsigned 
   const __m256i x85 = _mm256_set1_epi8(static_cast<char>(0x85));
   const __m256i xa9 = _mm256_set1_epi8(static_cast<char>(0xA9));
   const __m256i one = _mm256_set1_epi8(1);
+  // First 64 bytes a step, looking only for the bytes every line break
+  // contains: '\n', '\r', or the last byte of U+0085 (0x85) or U+2028/U+2029
+  // (0xA8, 0xA9). They are rare in running text apart from the breaks
+  // themselves, so most steps find none; a step that finds one is left to the
+  // exact loop below.
+  while (i + 66 <= n) {
+    __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));       // NOLINT: AVX2 load
+    __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 32));  // NOLINT: AVX2 load
+    __m256i hit0 = _mm256_or_si256(_mm256_cmpeq_epi8(v0, nl), _mm256_cmpeq_epi8(v0, cr));
+    __m256i hit1 = _mm256_or_si256(_mm256_cmpeq_epi8(v1, nl), _mm256_cmpeq_epi8(v1, cr));
+    hit0 = _mm256_or_si256(hit0, _mm256_cmpeq_epi8(v0, x85));
+    hit1 = _mm256_or_si256(hit1, _mm256_cmpeq_epi8(v1, x85));
+    hit0 = _mm256_or_si256(hit0, _mm256_cmpeq_epi8(_mm256_or_si256(v0, one), xa9));  // 0xA8 or 0xA9
+    hit1 = _mm256_or_si256(hit1, _mm256_cmpeq_epi8(_mm256_or_si256(v1, one), xa9));
+    if (!_mm256_testz_si256(_mm256_or_si256(hit0, hit1), _mm256_or_si256(hit0, hit1))) break;
+    i += 64;
+  }
   while (i + 34 <= n) {
     const auto* at = reinterpret_cast<const __m256i*>(p + i);                      // NOLINT: AVX2 load
     __m256i v = _mm256_loadu_si256(at);                                            // byte i + k
@@ -276,8 +293,21 @@ class Tokenizer {
   // Calls f(start, end) for each paragraph_break token, in order.
   template <class F>
   void for_each_break(F&& f) const {
+    const auto* p = reinterpret_cast<const unsigned char*>(m_text.data());
+    const std::size_t n = m_text.size();
+    // ASCII other than whitespace: it ends a whitespace run on either side.
+    auto ink = [](unsigned char b) {
+      return b < 0x80 && k_ascii.cls[b] != CharClass::space && k_ascii.cls[b] != CharClass::newline;
+    };
     std::size_t i = 0;
-    while ((i = next_break_candidate(i)) < m_text.size()) {
+    while ((i = next_break_candidate(i)) < n) {
+      // The usual paragraph break, a blank line between two lines of text:
+      // exactly "\n\n" with no other whitespace around it.
+      if (p[i] == '\n' && i > 0 && i + 2 < n && p[i + 1] == '\n' && ink(p[i - 1]) && ink(p[i + 2])) {
+        f(i, i + 2);
+        i += 2;
+        continue;
+      }
       if (!is_newline_at(i)) {
         ++i;
         continue;
@@ -315,10 +345,42 @@ class Tokenizer {
   }
 
   void run(std::vector<Token>& out) {
-    out.clear();
-    out.reserve(m_text.size() / 3 + 1);
+    // Tokens are written through a pointer into `out`, sized ahead (a third
+    // of the bytes, grown when that runs out) and cut to the count at the
+    // end: vector::push_back does not inline here and cost ~30 instructions a
+    // token.
+    out.resize(m_text.size() / 3 + 16);
+    Token* w = out.data();
+    Token* end = w + out.size();
+    auto emit = [&](TokenKind kind, std::size_t start, std::size_t length) {
+      if (w == end) [[unlikely]] {
+        std::size_t used = out.size();
+        grow(out);
+        w = out.data() + used;
+        end = out.data() + out.size();
+      }
+      *w++ = Token{kind, std::string_view(m_text.data() + start, length)};
+    };
+    const auto* p = reinterpret_cast<const unsigned char*>(m_text.data());
+    const std::size_t n = m_text.size();
     std::size_t i = 0;
-    while (i < m_text.size()) {
+    while (i < n) {
+      // Fast path, most of article text: an ASCII word that ends at a byte
+      // that cannot continue it (scan_word's own fast case), then one space
+      // before another ASCII word (scan_space's).
+      if (k_ascii_words.set[p[i]]) {
+        std::size_t j = i + 1;
+        while (j < n && k_ascii_words.set[p[j]]) ++j;
+        if (j == n || k_ascii_word_ends.set[p[j]]) {
+          emit(TokenKind::word, i, j - i);
+          i = j;
+          if (j + 1 < n && p[j] == ' ' && k_ascii_words.set[p[j + 1]]) {
+            emit(TokenKind::space, j, 1);
+            i = j + 1;
+          }
+          continue;
+        }
+      }
       Char c = at(i);
       std::size_t start = i;
       TokenKind kind = TokenKind::punct;
@@ -355,11 +417,14 @@ class Tokenizer {
           i = skip_marks(i + c.length);
           break;
       }
-      out.push_back(Token{kind, m_text.substr(start, i - start)});
+      emit(kind, start, i - start);
     }
+    out.resize(static_cast<std::size_t>(w - out.data()));
   }
 
  private:
+  [[gnu::noinline]] static void grow(std::vector<Token>& out) { out.resize(2 * out.size()); }
+
   struct Char {
     char32_t cp;
     std::size_t length;

@@ -227,6 +227,55 @@ TEST(Diff, SeparateEditsStaySeparate) {
   EXPECT_EQ(d.stats.tokens_changed, 2U);
 }
 
+// Paragraphs over 64 bytes are interned by a hash of their length and three
+// 16-byte samples (start, middle, end). These differ only outside the samples,
+// so they all share one hash: ids must still be exact (the table falls back
+// to hashing whole strings after a few such collisions).
+TEST(Diff, ParagraphsAlikeAtTheSampledBytes) {
+  auto paragraph = [](int i) {
+    std::string tag = std::to_string(1000 + i);
+    return "The same opening words w" + tag + " and the same long filler text that runs on to one ending.";
+  };
+  std::string old_text;
+  std::string new_text;
+  for (int i = 0; i < 30; ++i) {
+    if (i > 0) old_text += "\n\n";
+    old_text += paragraph(i);
+    if (i == 12) continue;  // removed
+    if (!new_text.empty()) new_text += "\n\n";
+    new_text += paragraph(i == 7 ? 100 : i);
+  }
+  Diff d = diff(old_text, new_text);
+  ASSERT_EQ(d.changes.size(), 2U);
+  EXPECT_EQ(d.changes[0].removed, "w1007");
+  EXPECT_EQ(d.changes[0].inserted, "w1100");
+  EXPECT_EQ(d.changes[1].removed, paragraph(12) + "\n\n");
+  EXPECT_EQ(d.stats.tokens_changed, 1U);
+  EXPECT_EQ(d.stats.paragraphs_removed, 1U);
+  EXPECT_EQ(d.stats.paragraphs_added, 0U);
+  EXPECT_EQ(fw::diff::apply(old_text, d).value(), new_text);
+}
+
+// diff() keeps its scratch buffers per thread between calls, and drops them
+// after a diff that grew them past what articles need. A small diff after a
+// very long one (one 240 KB sentence, tokenized whole) must be as right as
+// one on a fresh thread.
+TEST(Diff, DiffAfterAVeryLongTextOnTheSameThread) {
+  std::string long_old;
+  for (int i = 0; i < 30000; ++i) long_old += "word" + std::to_string(i % 97) + " ";
+  std::string long_new = long_old;
+  long_new.replace(long_new.size() / 2, 4, "WORD");
+  Diff big = diff(long_old, long_new);
+  EXPECT_EQ(fw::diff::apply(long_old, big).value(), long_new);
+  Diff small = diff("It cost $6 million. Shares fell.", "It cost $60 million. Shares fell.");
+  ASSERT_EQ(small.changes.size(), 1U);
+  EXPECT_EQ(small.changes[0].removed, "$6");
+  EXPECT_EQ(small.changes[0].inserted, "$60");
+  EXPECT_EQ(small.stats.tokens_changed, 1U);
+  Diff again = diff(long_old, long_new);
+  EXPECT_EQ(fw::diff::to_json(again), fw::diff::to_json(big));
+}
+
 TEST(Diff, ApplyRejectsWrongOldText) {
   Diff d = diff("It cost $6 million.", "It cost $60 million.");
   EXPECT_FALSE(apply("It cost $7 million.", d));
