@@ -159,8 +159,12 @@ def run_measured(argv, stdout, stderr, pg_pid, settle=0.5):
     return {"wall_s": wall, "user_s": ru.ru_utime, "sys_s": ru.ru_stime, "maxrss_kb": ru.ru_maxrss, "pg_s": pg}
 
 
-def start_nginx(work, port):
+def write_nginx_conf(work, port, conditional=True):
+    """`conditional`: answer conditional GETs (ETag, exact If-Modified-Since) with
+    304; else ignore them, as many dynamic feed servers do, and send 200 and
+    the whole body every time."""
     conf = os.path.join(work, "nginx.conf")
+    validators = "if_modified_since exact;\n  etag on;" if conditional else "if_modified_since off;\n  etag off;"
     with open(conf, "w") as f:
         f.write(
             f"""worker_processes 1;
@@ -181,8 +185,7 @@ http {{
   keepalive_timeout 300s;
   open_file_cache max=20000 inactive=300s;
   open_file_cache_valid 1s;
-  if_modified_since exact;
-  etag on;
+  {validators}
   server {{
     listen 127.0.0.1:{port};
     root {work}/www;
@@ -190,6 +193,11 @@ http {{
 }}
 """
         )
+    return conf
+
+
+def start_nginx(work, port):
+    conf = write_nginx_conf(work, port)
     os.makedirs(os.path.join(work, "nginx-tmp"), exist_ok=True)
     proc = subprocess.Popen(["nginx", "-c", conf, "-p", work], stderr=subprocess.DEVNULL)
     for _ in range(100):
@@ -265,7 +273,9 @@ def main():
     ap.add_argument("--parallel", type=int, default=8, help="concurrent requests to the one local host")
     ap.add_argument("--changed", type=float, default=0.10, help="fraction of feeds changed in cycle 3")
     ap.add_argument("--feedwatch", help="the feedwatch binary (default: BUILD/feedwatch)")
-    ap.add_argument("--perf", help="record cycle 2 with `perf record -g` into this file (CPU figures then include perf)")
+    ap.add_argument("--perf", help="record a `once` cycle (--perf-cycle) with `perf record -g` into this file (CPU figures then include perf)")
+    ap.add_argument("--perf-cycle", default="cycle2_304", help="the `once` cycle --perf records (cycle1_new, "
+                    "cycle2_304, cycle3_changed, cycle5_200_same)")
     ap.add_argument("--perf-run", help="record the daemon during the `run` cycle with `perf record -g -p` into this file")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--json", help="also write the results here")
@@ -300,7 +310,7 @@ def main():
         def cycle(name, expect):
             mark = last_log_id()
             argv = [feedwatch, "once", "--config", config]
-            if args.perf and name == "cycle2_304":
+            if args.perf and name == args.perf_cycle:
                 argv = ["perf", "record", "-q", "-g", "-o", args.perf, "--"] + argv
             r = run_measured(argv, devnull, log, pg_pid)
             r["outcomes"] = outcomes_since(mark)
@@ -420,6 +430,12 @@ def main():
         results["changed_feeds"] = len(changed)
         # Cycle 4: the same unchanged poll by a running daemon, startup excluded.
         run_cycle("cycle4_run_304", {"not_modified": args.feeds})
+        # Cycle 5: nothing changed, but the server ignores conditional GETs: a
+        # 200 with the same body for every feed.
+        write_nginx_conf(work, port, conditional=False)
+        nginx.send_signal(signal.SIGHUP)
+        time.sleep(1.0)  # the new worker takes over
+        cycle("cycle5_200_same", {})
         results["urlwatch_urls"] = args.urlwatch
         results["nginx_cpu_s"] = tree_cpu(nginx.pid)
     finally:
@@ -455,7 +471,8 @@ def report(r, args):
     for key, label in (("cycle1_new", "feedwatch cycle 1: all new (200)"),
                        ("cycle2_304", "feedwatch cycle 2: all 304"),
                        ("cycle3_changed", "feedwatch cycle 3: 10% changed"),
-                       ("cycle4_run_304", "feedwatch run, one cycle: all 304")):
+                       ("cycle4_run_304", "feedwatch run, one cycle: all 304"),
+                       ("cycle5_200_same", "feedwatch cycle 5: all 200, unchanged")):
         c = r[key]
         d = per_item_us(c["user_s"] + c["sys_s"], n)
         p = per_item_us(c["pg_s"], n)
@@ -486,7 +503,7 @@ def report(r, args):
     print()
     print(f"unchanged feed, daemon + PostgreSQL: {total_run:.1f} µs CPU in a running daemon, "
           f"{total:.1f} with `once` (start-up included) (target <= 60); "
-          f"peak RSS {max(r[k]['maxrss_kb'] for k in ('cycle1_new', 'cycle2_304', 'cycle3_changed', 'cycle4_run_304')) / 1024:.1f} MB "
+          f"peak RSS {max(r[k]['maxrss_kb'] for k in ('cycle1_new', 'cycle2_304', 'cycle3_changed', 'cycle4_run_304', 'cycle5_200_same')) / 1024:.1f} MB "
           f"(target <= 64)")
     if r["urlwatch_urls"]:
         u = per_item_us(r["urlwatch_304"]["user_s"] + r["urlwatch_304"]["sys_s"], r["urlwatch_urls"])

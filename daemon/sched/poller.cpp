@@ -390,6 +390,15 @@ struct Poller::Impl {
     poll.etag = response.etag;
     poll.last_modified = response.last_modified;
     poll.next_poll_in = adapted_interval(interval, *parsed, response);
+    poll.entries_digest = store::entries_digest(feed, *parsed);
+    if (poll.entries_digest == feed.entries_digest && !poll.moved_to) {
+      // The entries the feed's last full store saw, unchanged (a server that
+      // ignores conditional GET): recorded like a 304, articles untouched.
+      spdlog::debug("poll feed={} status={} entries={} same_entries ms={}", feed.name, response.status,
+                    parsed->entries.size(), poll.duration_ms);
+      queue_unchanged(feed, std::move(poll));
+      return;
+    }
     auto counts = store.record_feed(feed, poll, *parsed);
     if (!counts) {
       metrics.store_failed();
@@ -478,8 +487,9 @@ struct Poller::Impl {
     log_move();
   }
 
-  // 304s are recorded together: one statement per batch instead of a
-  // transaction of four statements per poll (daemon/store/poll_batch.hpp).
+  // 304s (and 200s with the same entries as before) are recorded together: one
+  // statement per batch instead of a transaction of four statements per poll
+  // (daemon/store/poll_batch.hpp).
   // The feed stays leased until its batch is written; a crash before that
   // loses only the record of an unchanged poll, and the lease lets another
   // daemon poll the feed again when it expires.

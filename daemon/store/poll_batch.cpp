@@ -1,6 +1,64 @@
 #include "daemon/store/poll_batch.hpp"
 
+#include <cstring>
+
+#include "parsers/text/normalize.hpp"
+
 namespace fw::store {
+
+namespace {
+
+// Length-prefixed, so that no two different field lists encode alike.
+void put_text(std::string& out, std::string_view value) {
+  const std::uint64_t n = value.size();
+  char len[sizeof n];
+  std::memcpy(len, &n, sizeof n);
+  out.push_back('s');
+  out.append(len, sizeof n);
+  out.append(value);
+}
+
+void put_opt(std::string& out, const std::optional<std::string>& value) {
+  if (value) {
+    put_text(out, *value);
+  } else {
+    out.push_back('-');
+  }
+}
+
+void put_time(std::string& out, const std::optional<std::int64_t>& value) {
+  if (value) {
+    put_text(out, std::to_string(*value));
+  } else {
+    out.push_back('-');
+  }
+}
+
+}  // namespace
+
+std::string entries_digest(const FeedRow& feed, const feed::Feed& parsed) {
+  std::string text = "feedwatch entries 1";  // the version of this encoding
+  put_text(text, feed.url);
+  put_text(text, feed.fetch_articles ? "fetch" : "no-fetch");
+  put_opt(text, parsed.title);
+  put_opt(text, parsed.link);
+  for (const feed::Entry& e : parsed.entries) {
+    text.push_back('e');
+    put_text(text, e.key);
+    put_opt(text, e.id);
+    put_opt(text, e.title);
+    put_opt(text, e.link);
+    put_time(text, e.published);
+    put_time(text, e.updated);
+    put_opt(text, e.author);
+    put_text(text, std::to_string(e.categories.size()));
+    for (const std::string& c : e.categories) put_text(text, c);
+    put_opt(text, e.summary);
+    put_opt(text, e.content);
+    put_opt(text, e.content_html);
+  }
+  return text::sha256_hex(text);
+}
 
 std::string to_pg_int_array(const std::vector<std::int64_t>& items) {
   std::string out = "{";
@@ -34,8 +92,11 @@ std::string to_pg_opt_text_array(const std::vector<std::optional<std::string>>& 
 Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedPoll>& polls) {
   if (polls.empty()) return {};
   std::vector<std::int64_t> ids, statuses, next_in, durations, bytes;
-  std::vector<std::optional<std::string>> urls, etags, last_modified;
+  std::vector<std::optional<std::string>> urls, etags, last_modified, outcomes, new_entries;
   for (const UnchangedPoll& p : polls) {
+    const bool same_entries = p.poll.outcome == "ok";
+    outcomes.emplace_back(same_entries ? "ok" : "not_modified");
+    new_entries.emplace_back(same_entries ? std::optional<std::string>("0") : std::nullopt);
     ids.push_back(p.feed.id);
     urls.emplace_back(p.feed.url);
     statuses.push_back(p.poll.status.value_or(304));
@@ -51,20 +112,21 @@ Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedP
   auto r = conn.exec(
       "WITH u AS ("
       "  SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[], $5::int[], $6::bigint[], "
-      "                       $7::text[], $8::text[]) "
-      "    AS u(id, url, status, next_in, duration_ms, bytes, etag, last_modified)), "
+      "                       $7::text[], $8::text[], $9::text[], $10::int[]) "
+      "    AS u(id, url, status, next_in, duration_ms, bytes, etag, last_modified, outcome, new_entries)), "
       "upd AS ("
       "  UPDATE feeds f SET last_polled_at = now(), last_status = u.status, "
       "    next_poll_at = now() + make_interval(secs => u.next_in), lease_owner = NULL, lease_until = NULL, "
       "    etag = coalesce(u.etag, f.etag), last_modified = coalesce(u.last_modified, f.last_modified), "
       "    last_success_at = now(), error_count = 0, last_error = NULL, moved_to = NULL, moved_count = 0 "
       "  FROM u WHERE f.id = u.id AND f.id = ANY($1::bigint[])) "
-      "INSERT INTO fetch_log (feed_id, url, started_at, duration_ms, status, outcome, bytes) "
-      "SELECT id, url, now() - duration_ms * interval '1 millisecond', duration_ms, status, 'not_modified', "
-      "       bytes FROM u",
+      "INSERT INTO fetch_log (feed_id, url, started_at, duration_ms, status, outcome, bytes, new_entries) "
+      "SELECT id, url, now() - duration_ms * interval '1 millisecond', duration_ms, status, outcome, "
+      "       bytes, new_entries FROM u",
       {to_pg_int_array(ids), to_pg_opt_text_array(urls), to_pg_int_array(statuses), to_pg_int_array(next_in),
        to_pg_int_array(durations), to_pg_int_array(bytes), to_pg_opt_text_array(etags),
-       to_pg_opt_text_array(last_modified)});
+       to_pg_opt_text_array(last_modified), to_pg_opt_text_array(outcomes),
+       to_pg_opt_text_array(new_entries)});
   if (!r) return r.error();
   return {};
 }

@@ -12,10 +12,14 @@
 // without a permanent redirect: validators refreshed (coalesce: a header the
 // 304 did not repeat keeps the stored value, verbatim), error state cleared,
 // moved_to/moved_count reset, next_poll_at = now() + next_poll_in, lease released,
-// one fetch_log row with outcome not_modified. Polls with new content, errors or
-// permanent redirects keep their own transaction (Store::record_feed/record_poll).
+// one fetch_log row with outcome not_modified. A 200 whose entries give the
+// digest of the feed's last full store (entries_digest, below) is recorded the
+// same way, with outcome ok and new_entries 0: that store already holds every
+// entry as it is now. Polls with new content, errors or permanent redirects
+// keep their own transaction (Store::record_feed/record_poll).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "daemon/db/pg.hpp"
@@ -25,8 +29,14 @@ namespace fw::store {
 
 struct UnchangedPoll {
   FeedRow feed;
-  PollRecord poll;  // outcome not_modified, no moved_to
+  PollRecord poll;  // outcome not_modified (a 304) or ok (same entries), no moved_to
 };
+
+// SHA-256 (hex) over everything a full store of `parsed` reads from it for this
+// feed: the feed's URL (entry keys may derive from it), its fetch_articles
+// setting, title and link, and each entry's fields in order. Not the feed's
+// own dates (lastBuildDate, updated), which change when nothing else does.
+std::string entries_digest(const FeedRow& feed, const feed::Feed& parsed);
 
 // Records every poll of `polls` in one statement (nothing when it is empty).
 Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedPoll>& polls);

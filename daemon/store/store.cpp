@@ -136,7 +136,8 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
       "               AND NOT (id = ANY($4::bigint[])) ";
   static const std::string k_claim_tail =
       " LIMIT $3 FOR UPDATE SKIP LOCKED)) "
-      "RETURNING id, name, url, etag, last_modified, error_count";
+      "RETURNING id, name, url, etag, last_modified, error_count, "
+      "  CASE WHEN entries_stored_at > now() - interval '1 day' THEN entries_digest END";
   static const std::string k_claim_all = k_claim_head + "AND id > $5::bigint ORDER BY id" + k_claim_tail;
   static const std::string k_claim_due_by_id =
       k_claim_head + "AND next_poll_at <= now() AND id > $5::bigint ORDER BY id" + k_claim_tail;
@@ -159,6 +160,7 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
     f.etag = r->get_opt(i, 3);
     f.last_modified = r->get_opt(i, 4);
     f.error_count = static_cast<int>(r->get_int(i, 5));
+    f.entries_digest = r->get_opt(i, 6);
     rows.push_back(std::move(f));
   }
   return rows;
@@ -194,12 +196,14 @@ Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll
       "  error_count = CASE WHEN $4::bool THEN 0 ELSE error_count + 1 END, "
       "  last_error = CASE WHEN $4::bool THEN NULL ELSE $7 END, "
       "  title = coalesce($8, title), site_link = coalesce($9, site_link), "
-      "  last_new_article_at = CASE WHEN $10::int > 0 THEN now() ELSE last_new_article_at END "
+      "  last_new_article_at = CASE WHEN $10::int > 0 THEN now() ELSE last_new_article_at END, "
+      "  entries_digest = coalesce($11, entries_digest), "
+      "  entries_stored_at = CASE WHEN $11 IS NULL THEN entries_stored_at ELSE now() END "
       "WHERE id = $1",
       {id, poll.status ? db::Param(std::to_string(*poll.status)) : std::nullopt,
        std::to_string(poll.next_poll_in.count()), success ? "true" : "false", poll.etag, poll.last_modified,
        poll.error, parsed ? parsed->title : std::nullopt, parsed ? parsed->link : std::nullopt,
-       std::to_string(counts.new_articles)});
+       std::to_string(counts.new_articles), parsed ? poll.entries_digest : std::nullopt});
   if (!r) return r.error();
   if (success) {
     if (auto moved = follow_permanent_redirect(feed, poll); !moved) return moved.error();

@@ -34,6 +34,9 @@ struct FeedRow {
   std::optional<std::string> last_modified;
   int error_count = 0;
   bool fetch_articles = false;  // from the config: new articles get their pages fetched
+  // The entries_digest of the feed's last full store while it is trusted (a
+  // day), else nullopt: a poll whose entries give the same digest stores nothing.
+  std::optional<std::string> entries_digest;
 };
 
 // What one poll brought back, as the store records it.
@@ -48,6 +51,9 @@ struct PollRecord {
   std::chrono::seconds next_poll_in{0};
   // The final URL when every redirect on the way was permanent (301/308).
   std::optional<std::string> moved_to;
+  // A parsed feed's entries_digest (feed rows keep the one of their last full
+  // store); nullopt when nothing was parsed.
+  std::optional<std::string> entries_digest;
 };
 
 struct StoreCounts {

@@ -53,6 +53,11 @@ class PollTest : public ::testing::Test {
   // Serves `feed` with an ETag derived from `version`, answering 304 to a matching If-None-Match.
   HttpReply serve(const HttpRequest& r) {
     if (status.load() != 200) return HttpReply{status.load(), {}, body_override};
+    if (!validators.load()) {  // a server that ignores conditional GET and sends no validators
+      return HttpReply{200,
+                       {{"Content-Type", "application/rss+xml; charset=UTF-8"}},
+                       body_override.empty() ? feed : body_override};
+    }
     std::string etag = "\"v" + std::to_string(version.load()) + "\"";
     if (r.header("if-none-match") == etag) return HttpReply{304, {{"ETag", etag}}, ""};
     std::string body = body_override.empty() ? feed : body_override;
@@ -72,6 +77,7 @@ class PollTest : public ::testing::Test {
   std::string body_override;
   std::atomic<int> version{1};
   std::atomic<int> status{200};
+  std::atomic<bool> validators{true};
   std::unique_ptr<HttpServer> server;
   std::string config_path;
 };
@@ -152,6 +158,78 @@ TEST_F(PollTest, SameEntriesUnderANewEtagWriteNothing) {
       before);
 }
 
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+const char* k_feed_links_seen =
+    "SELECT string_agg(article_id || ':' || last_seen_at, ',' ORDER BY article_id) FROM article_feeds";
+
+// A server that ignores conditional GET answers every poll with the whole
+// feed: the same entries as the last full store are recorded like a 304
+// (outcome ok, no new entries) without touching the articles, and an edit is
+// still stored as one.
+TEST_F(PollTest, WithoutConditionalGetSameEntriesAreRecordedWithoutStoringThem) {
+  validators = false;
+  ASSERT_EQ(once().exit_code, 0);
+  const std::string seen = db.scalar(k_feed_links_seen);
+  const std::string stored_at = db.scalar("SELECT entries_stored_at FROM feeds");
+  const std::string polled_at = db.scalar("SELECT last_polled_at FROM feeds");
+  EXPECT_NE(stored_at, "NULL");
+  EXPECT_EQ(db.scalar("SELECT entries_digest ~ '^[0-9a-f]{64}$' FROM feeds"), "t");
+  // The feed's own date moved, its entries did not.
+  body_override = replace_all(feed, "<lastBuildDate>Wed, 23 Apr 2025 09:35:23 +0000</lastBuildDate>",
+                              "<lastBuildDate>Thu, 24 Apr 2025 10:00:00 +0000</lastBuildDate>");
+  ASSERT_NE(body_override, feed);
+  ProcessResult r = once();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(server->requests().size(), 2U);
+  EXPECT_FALSE(server->requests()[1].has_header("if-none-match"));
+  EXPECT_EQ(
+      db.scalar("SELECT string_agg(outcome || ' ' || status || ' ' || coalesce(new_entries::text, '-'), "
+                "',' ORDER BY id) FROM fetch_log"),
+      "ok 200 3,ok 200 0");
+  EXPECT_EQ(db.scalar(k_feed_links_seen), seen);
+  EXPECT_EQ(db.scalar("SELECT entries_stored_at FROM feeds"), stored_at);
+  EXPECT_NE(db.scalar("SELECT last_polled_at FROM feeds"), polled_at);
+  EXPECT_EQ(count("article_versions"), 3);
+
+  // One sentence of one entry edited: a full store, which records the edit.
+  body_override =
+      replace_all(body_override, "Founded in 2023 by Liang Wenfeng", "Founded in 2022 by Liang Wenfeng");
+  r = once();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count("article_versions"), 4);
+  EXPECT_EQ(count("article_changes"), 1);
+  EXPECT_NE(db.scalar("SELECT entries_stored_at FROM feeds"), stored_at);
+  EXPECT_NE(db.scalar(k_feed_links_seen), seen);
+  EXPECT_EQ(db.scalar("SELECT body_text ~ 'Founded in 2022' FROM article_versions ORDER BY id DESC LIMIT 1"),
+            "t");
+}
+
+// The digest is trusted for a day, and only when it is the one of this feed's
+// last full store (another daemon may have stored other entries since).
+TEST_F(PollTest, StaleOrForeignEntriesDigestRunsAFullStore) {
+  validators = false;
+  ASSERT_EQ(once().exit_code, 0);
+  const std::string digest = db.scalar("SELECT entries_digest FROM feeds");
+  std::string seen = db.scalar(k_feed_links_seen);
+  db.scalar("UPDATE feeds SET entries_stored_at = now() - interval '25 hours' RETURNING 1");
+  ASSERT_EQ(once().exit_code, 0);
+  EXPECT_NE(db.scalar(k_feed_links_seen), seen);  // every listed article seen again
+  EXPECT_EQ(db.scalar("SELECT entries_stored_at > now() - interval '1 hour' FROM feeds"), "t");
+  EXPECT_EQ(db.scalar("SELECT entries_digest FROM feeds"), digest);
+
+  seen = db.scalar(k_feed_links_seen);
+  db.scalar("UPDATE feeds SET entries_digest = repeat('0', 64) RETURNING 1");
+  ASSERT_EQ(once().exit_code, 0);
+  EXPECT_NE(db.scalar(k_feed_links_seen), seen);
+  EXPECT_EQ(db.scalar("SELECT entries_digest FROM feeds"), digest);
+  EXPECT_EQ(count("article_versions"), 3);
+}
+
 TEST_F(PollTest, ServerErrorLeavesArticlesAsTheyWereAndExitsZero) {
   ASSERT_EQ(once().exit_code, 0);
   status = 500;
@@ -217,6 +295,10 @@ TEST_F(PollTest, DuplicateGuidInOneFeedIsOneArticleWithOneVersion) {
   body_override.insert(body_override.rfind("</channel>"), copy);
   for (int poll = 0; poll < 2; ++poll) {
     version = poll + 1;
+    // Both polls store every entry: the same entries would otherwise skip the
+    // second store (entries_digest), and the point is that storing them again
+    // finds the duplicate again and records no phantom edit.
+    if (poll > 0) db.scalar("UPDATE feeds SET entries_digest = NULL RETURNING 1");
     ProcessResult r = once();
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("duplicates=1"), std::string::npos) << r.err;
