@@ -187,6 +187,11 @@ Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll
   const bool success = poll.outcome == "ok" || poll.outcome == "not_modified";
   const std::string id = std::to_string(feed.id);
   // RFC 9110 §13.2.2: keep the server's validators verbatim; a 304 may refresh them.
+  // RFC 9110 §15.4.2: after a 301/308 a client "ought to" use the new URL. One
+  // redirect may be a mistake on the server, so the stored URL follows only
+  // after k_moves_to_follow successful polls in a row were permanently
+  // redirected to the same place (moved_to, moved_count: counted here, in the
+  // same UPDATE, from the row's old values).
   auto r = m_conn.exec(
       "UPDATE feeds SET last_polled_at = now(), last_status = $2::int, "
       "  next_poll_at = now() + make_interval(secs => $3::int), lease_owner = NULL, lease_until = NULL, "
@@ -198,15 +203,22 @@ Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll
       "  title = coalesce($8, title), site_link = coalesce($9, site_link), "
       "  last_new_article_at = CASE WHEN $10::int > 0 THEN now() ELSE last_new_article_at END, "
       "  entries_digest = coalesce($11, entries_digest), "
-      "  entries_stored_at = CASE WHEN $11 IS NULL THEN entries_stored_at ELSE now() END "
-      "WHERE id = $1",
+      "  entries_stored_at = CASE WHEN $11 IS NULL THEN entries_stored_at ELSE now() END, "
+      "  moved_count = CASE WHEN NOT $4::bool THEN moved_count WHEN $12::text IS NULL THEN 0 "
+      "                     WHEN moved_to = $12 THEN moved_count + 1 ELSE 1 END, "
+      "  moved_to = CASE WHEN $4::bool THEN $12 ELSE moved_to END "
+      "WHERE id = $1 RETURNING moved_count",
       {id, poll.status ? db::Param(std::to_string(*poll.status)) : std::nullopt,
        std::to_string(poll.next_poll_in.count()), success ? "true" : "false", poll.etag, poll.last_modified,
        poll.error, parsed ? parsed->title : std::nullopt, parsed ? parsed->link : std::nullopt,
-       std::to_string(counts.new_articles), parsed ? poll.entries_digest : std::nullopt});
+       std::to_string(counts.new_articles), parsed ? poll.entries_digest : std::nullopt, poll.moved_to});
   if (!r) return r.error();
-  if (success) {
-    if (auto moved = follow_permanent_redirect(feed, poll); !moved) return moved.error();
+  if (success && !r->empty() && r->get_int(0, 0) >= k_moves_to_follow) {
+    auto moved = m_conn.exec(
+        "UPDATE feeds SET url = moved_to, moved_to = NULL, moved_count = 0 WHERE id = $1 RETURNING url",
+        {id});
+    if (!moved) return moved.error();
+    m_moved_feed = feed.name + " " + feed.url + " -> " + std::string(moved->get(0, 0));
   }
   auto log = m_conn.exec(
       "INSERT INTO fetch_log (feed_id, url, started_at, duration_ms, status, outcome, bytes, new_entries, "
@@ -218,28 +230,6 @@ Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll
        std::to_string(poll.bytes), parsed ? db::Param(std::to_string(counts.new_articles)) : std::nullopt,
        poll.error});
   if (!log) return log.error();
-  return {};
-}
-
-// RFC 9110 §15.4.2: after a 301/308 a client "ought to" use the new URL. One
-// redirect may be a mistake on the server, so the stored URL follows only after
-// k_moves_to_follow polls in a row were permanently redirected to the same place.
-Result<void> Store::follow_permanent_redirect(const FeedRow& feed, const PollRecord& poll) {
-  const std::string id = std::to_string(feed.id);
-  auto r = m_conn.exec(
-      "UPDATE feeds SET moved_count = CASE WHEN $2::text IS NULL THEN 0 "
-      "                                    WHEN moved_to = $2 THEN moved_count + 1 ELSE 1 END, "
-      "  moved_to = $2 "
-      "WHERE id = $1 RETURNING moved_count",
-      {id, poll.moved_to});
-  if (!r) return r.error();
-  if (!r->empty() && r->get_int(0, 0) >= k_moves_to_follow) {
-    auto moved = m_conn.exec(
-        "UPDATE feeds SET url = moved_to, moved_to = NULL, moved_count = 0 WHERE id = $1 RETURNING url",
-        {id});
-    if (!moved) return moved.error();
-    m_moved_feed = feed.name + " " + feed.url + " -> " + std::string(moved->get(0, 0));
-  }
   return {};
 }
 

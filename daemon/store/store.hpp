@@ -169,7 +169,6 @@ class Store {
  private:
   Result<void> write_poll_state(const FeedRow& feed, const PollRecord& poll, const feed::Feed* parsed,
                                 const StoreCounts& counts);
-  Result<void> follow_permanent_redirect(const FeedRow& feed, const PollRecord& poll);
   // Entries, set-based in chunks (ingest.cpp): duplicates dropped, the rest in
   // a few statements per chunk; changed entries one by one (store_changed).
   Result<void> store_all(const FeedRow& feed, const std::vector<feed::Entry>& entries, StoreCounts& counts);
