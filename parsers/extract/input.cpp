@@ -14,13 +14,12 @@
 // UTF-16 means UTF-8 (the bytes we are reading it from are ASCII-compatible).
 // Everything but UTF-8 goes through glibc's iconv; undecodable bytes become
 // U+FFFD and a warning says how many, so nothing is dropped silently.
-#include <iconv.h>
 
-#include <array>
-#include <cerrno>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parsers/extract/detail.hpp"
@@ -28,50 +27,6 @@
 
 namespace fw::extract {
 namespace {
-
-constexpr std::string_view k_replacement = "\xEF\xBF\xBD";
-
-// Owns an iconv conversion descriptor.
-class Iconv {
- public:
-  Iconv(const char* to, const char* from) : m_cd(iconv_open(to, from)) {}
-  ~Iconv() {
-    if (ok()) iconv_close(m_cd);
-  }
-  Iconv(const Iconv&) = delete;
-  Iconv& operator=(const Iconv&) = delete;
-  bool ok() const { return m_cd != reinterpret_cast<iconv_t>(-1); }  // NOLINT: iconv's sentinel
-  iconv_t get() const { return m_cd; }
-
- private:
-  iconv_t m_cd;
-};
-
-// nullopt-like: returns false when iconv does not know `encoding`.
-bool decode_iconv(std::string_view bytes, const std::string& encoding, std::string& out,
-                  std::size_t& bad_bytes) {
-  const Iconv cd("UTF-8", encoding.c_str());
-  if (!cd.ok()) return false;
-  out.clear();
-  out.reserve(bytes.size() + bytes.size() / 2 + 16);
-  std::string input(bytes);
-  char* in = input.data();
-  std::size_t in_left = input.size();
-  std::array<char, 8192> buffer{};
-  bad_bytes = 0;
-  while (in_left > 0) {
-    char* dst = buffer.data();
-    std::size_t dst_left = buffer.size();
-    const std::size_t rc = iconv(cd.get(), &in, &in_left, &dst, &dst_left);
-    out.append(buffer.data(), buffer.size() - dst_left);
-    if (rc != static_cast<std::size_t>(-1) || errno == E2BIG) continue;
-    out += k_replacement;  // EILSEQ or EINVAL: replace one byte and go on
-    ++bad_bytes;
-    ++in;
-    --in_left;
-  }
-  return true;
-}
 
 // The value after "charset" and "=" in `s` (lower-case), or "".
 std::string charset_param(std::string_view lowered) {
@@ -152,15 +107,15 @@ std::string decode_html(std::string_view bytes, std::string_view content_type,
     }
   }
   if (encoding.empty() || encoding == "utf-8") return utf8_checked(bytes, warnings);
-  std::string out;
   std::size_t bad = 0;
-  if (!decode_iconv(bytes, encoding, out, bad)) {
+  std::optional<std::string> out = text::decode_iconv(bytes, encoding, bad);
+  if (!out) {
     warnings.push_back("unknown charset \"" + encoding + "\", read as UTF-8");
     return utf8_checked(bytes, warnings);
   }
   if (bad > 0)
     warnings.push_back(std::to_string(bad) + " bytes invalid in " + encoding + " replaced with U+FFFD");
-  return out;
+  return std::move(*out);
 }
 
 // ---- URLs (RFC 3986 section 5.2) ---------------------------------------------------

@@ -21,11 +21,9 @@
 // first '<' or '{' is dropped (an XML declaration must come first), and control
 // characters that XML 1.0 section 2.2 forbids are removed (libxml2 would stop
 // at them).
-#include <iconv.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -47,8 +45,6 @@ constexpr std::array<char32_t, 32> k_cp1252_high = {
     0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
     0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
-
-constexpr std::string_view k_replacement = "\xEF\xBF\xBD";
 
 char32_t cp1252_code_point(unsigned char byte) {
   if (byte >= 0x80 && byte < 0xA0) return k_cp1252_high[byte - 0x80];
@@ -112,52 +108,6 @@ std::size_t decode_utf8_lenient(std::string_view bytes, std::string& out) {
     }
   }
   return repaired;
-}
-
-// Owns an iconv conversion descriptor.
-class Iconv {
- public:
-  Iconv(const char* to, const char* from) : m_cd(iconv_open(to, from)) {}
-  ~Iconv() {
-    if (ok()) iconv_close(m_cd);
-  }
-  Iconv(const Iconv&) = delete;
-  Iconv& operator=(const Iconv&) = delete;
-
-  bool ok() const { return m_cd != reinterpret_cast<iconv_t>(-1); }  // NOLINT: iconv's sentinel
-  iconv_t get() const { return m_cd; }
-
- private:
-  iconv_t m_cd;
-};
-
-// Converts with iconv; nullopt when iconv does not know the encoding.
-// Undecodable input bytes become U+FFFD; `bad_bytes` counts them.
-std::optional<std::string> decode_iconv(std::string_view bytes, const std::string& encoding,
-                                        std::size_t& bad_bytes) {
-  const Iconv cd("UTF-8", encoding.c_str());
-  if (!cd.ok()) return std::nullopt;
-  std::string out;
-  out.reserve(bytes.size() * 2 + 16);
-  std::vector<char> input(bytes.begin(), bytes.end());
-  char* in = input.data();
-  std::size_t in_left = input.size();
-  std::array<char, 4096> buffer{};
-  bad_bytes = 0;
-  while (in_left > 0) {
-    char* dst = buffer.data();
-    std::size_t dst_left = buffer.size();
-    const std::size_t rc = iconv(cd.get(), &in, &in_left, &dst, &dst_left);
-    out.append(buffer.data(), buffer.size() - dst_left);
-    if (rc != static_cast<std::size_t>(-1)) continue;
-    if (errno == E2BIG) continue;
-    // EILSEQ (invalid sequence) or EINVAL (truncated at the end): skip one byte.
-    out += k_replacement;
-    ++bad_bytes;
-    ++in;
-    --in_left;
-  }
-  return out;
 }
 
 // The charset parameter of a Content-Type (RFC 9110 section 8.3), or "".
@@ -321,7 +271,7 @@ std::string decode_to_utf8(std::string_view bytes, std::string_view content_type
     text = decode_cp1252(body);
   } else if (encoding != "utf-8") {
     std::size_t bad_bytes = 0;
-    std::optional<std::string> converted = decode_iconv(body, encoding, bad_bytes);
+    std::optional<std::string> converted = text::decode_iconv(body, encoding, bad_bytes);
     if (converted) {
       text = std::move(*converted);
       if (bad_bytes > 0) {

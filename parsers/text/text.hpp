@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,12 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 
 // Whether `s` is entirely well-formed UTF-8.
 bool is_valid_utf8(std::string_view s);
+
+// `bytes` in `encoding` (a name iconv knows: "windows-1252", "shift_jis", ...)
+// converted to UTF-8; nullopt when iconv does not know the encoding. Each byte
+// that cannot be decoded becomes U+FFFD, and `bad_bytes` counts them.
+std::optional<std::string> decode_iconv(std::string_view bytes, const std::string& encoding,
+                                        std::size_t& bad_bytes);
 
 // Appends the UTF-8 encoding of code point `cp` (at most U+10FFFF; callers pass
 // scalar values) to `out`. The one encoder of the project: inline, since the
