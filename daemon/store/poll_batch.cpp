@@ -38,6 +38,8 @@ void put_time(std::string& out, const std::optional<std::int64_t>& value) {
 
 std::string entries_digest(const FeedRow& feed, const feed::Feed& parsed) {
   std::string text = "feedwatch entries 1";  // the version of this encoding
+  // A new extractor may read the same entries into other text: a full store then.
+  put_text(text, extract::k_extractor_version);
   put_text(text, feed.url);
   put_text(text, feed.fetch_articles ? "fetch" : "no-fetch");
   put_opt(text, parsed.title);

@@ -34,8 +34,9 @@ struct UnchangedPoll {
 
 // SHA-256 (hex) over everything a full store of `parsed` reads from it for this
 // feed: the feed's URL (entry keys may derive from it), its fetch_articles
-// setting, title and link, and each entry's fields in order. Not the feed's
-// own dates (lastBuildDate, updated), which change when nothing else does.
+// setting, title and link, each entry's fields in order, and the extractor
+// version that turns entry HTML into text. Not the feed's own dates
+// (lastBuildDate, updated), which change when nothing else does.
 std::string entries_digest(const FeedRow& feed, const feed::Feed& parsed);
 
 // Records every poll of `polls` in one statement (nothing when it is empty).
