@@ -37,7 +37,7 @@ void put_time(std::string& out, const std::optional<std::int64_t>& value) {
 }  // namespace
 
 std::string entries_digest(const FeedRow& feed, const feed::Feed& parsed) {
-  std::string text = "feedwatch entries 1";  // the version of this encoding
+  std::string text = "feedwatch entries 2";  // the version of this encoding
   // A new extractor may read the same entries into other text: a full store then.
   put_text(text, extract::k_extractor_version);
   put_text(text, feed.url);

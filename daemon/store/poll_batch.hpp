@@ -36,7 +36,9 @@ struct UnchangedPoll {
 // feed: the feed's URL (entry keys may derive from it), its fetch_articles
 // setting, title and link, each entry's fields in order, and the extractor
 // version that turns entry HTML into text. Not the feed's own dates
-// (lastBuildDate, updated), which change when nothing else does.
+// (lastBuildDate, updated), which change when nothing else does. The poller
+// digests a parse with plain_text = false (bodies as the feed gave them), so
+// that an unchanged feed costs no HTML-to-text.
 std::string entries_digest(const FeedRow& feed, const feed::Feed& parsed);
 
 // Records every poll of `polls` in one statement (nothing when it is empty).
