@@ -10,3 +10,9 @@
 -- feed still lists.
 ALTER TABLE feeds ADD COLUMN entries_digest text;
 ALTER TABLE feeds ADD COLUMN entries_stored_at timestamptz;
+
+-- The same for one entry of a feed that changed: article_feeds.entry_digest is
+-- the SHA-256 of the entry as this feed listed it at its last full store. An
+-- entry listed exactly as before is not extracted again (the extractor is most
+-- of a full store's CPU: about 1 ms for a 5 KB WordPress body).
+ALTER TABLE article_feeds ADD COLUMN entry_digest text;

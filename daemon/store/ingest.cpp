@@ -31,8 +31,12 @@ struct Item {
   const feed::Entry* entry = nullptr;
   std::string key;
   std::string title;
+  std::string digest;  // entry_digest: the entry as the feed gives it
+  // The extracted text and its canonical hash, computed (extract_body) only
+  // for entries that are new or differ from what the feed listed last time.
   std::string body;
   std::string hash;
+  bool extracted = false;
   std::string url;
   // From the database, read with the article's row locked.
   std::int64_t article_id = 0;
@@ -44,6 +48,13 @@ struct Item {
   std::optional<diff::Classification> change;
   std::int64_t version_id = 0;  // of the version stored now
 };
+
+void extract_body(Item& it) {
+  if (it.extracted) return;
+  it.body = entry_body_text(*it.entry);
+  it.hash = diff::canonical_hash(it.title, it.body);
+  it.extracted = true;
+}
 
 }  // namespace
 
@@ -73,15 +84,14 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
                                 StoreCounts& counts) {
   std::vector<Item> items(entries.size());
   std::unordered_map<std::string, std::size_t> by_key;
-  std::vector<db::Param> keys, guids, urls, titles, authors, categories, published, modified, hashes;
+  std::vector<db::Param> keys, guids, urls, titles, authors, categories, published, modified, digests;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const feed::Entry& entry = *entries[i];
     Item& it = items[i];
     it.entry = &entry;
     it.key = article_key(entry, feed.url);
-    it.body = entry_body_text(entry);
     it.title = entry.title.value_or("");
-    it.hash = diff::canonical_hash(it.title, it.body);
+    it.digest = entry_digest(entry);
     it.url = entry.link.value_or("");
     if (it.url.empty() && entry.id &&
         (entry.id->rfind("http://", 0) == 0 || entry.id->rfind("https://", 0) == 0))
@@ -96,7 +106,7 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
     categories.emplace_back(to_pg_text_array(entry.categories));
     published.push_back(opt_time(entry.published));
     modified.push_back(opt_time(entry.updated));
-    hashes.emplace_back(it.hash);
+    digests.emplace_back(it.digest);
   }
   const std::string fetch_pages = feed.fetch_articles ? "true" : "false";
 
@@ -120,25 +130,28 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
   }
 
   // 2. Every article of the chunk locked (in id order), then read: its newest
-  // feed version (its text only when the hash differs: a changed entry) and
-  // whether it has a page version. Read after the locks are held, in a
-  // statement of its own, so that what a concurrent poll or page check of the
-  // same article committed meanwhile is seen.
+  // feed version (its text only when the entry differs from what this feed
+  // listed last time: article_feeds.entry_digest), whether it has a page
+  // version, and whether this feed lists it as before. Read after the locks are
+  // held, in a statement of its own, so that what a concurrent poll or page
+  // check of the same article committed meanwhile is seen.
   auto locked =
       m_conn.exec("SELECT id FROM articles WHERE article_key = ANY($1::text[]) ORDER BY id FOR UPDATE",
                   {to_pg_opt_text_array(keys)});
   if (!locked) return locked.error();
   auto found = m_conn.exec(
       "SELECT a.id, a.article_key, a.version_count, a.fetch_pages, v.id, v.version, coalesce(v.title, ''), "
-      "       CASE WHEN v.text_sha256 = n.h THEN NULL ELSE v.body_text END, v.text_sha256, "
+      "       CASE WHEN af.entry_digest = n.d THEN NULL ELSE v.body_text END, v.text_sha256, "
       "       extract(epoch FROM v.page_modified_at)::bigint, "
-      "       EXISTS (SELECT 1 FROM article_versions p WHERE p.article_id = a.id AND p.source = 'page') "
-      "FROM unnest($1::text[], $2::text[]) AS n(k, h) "
+      "       EXISTS (SELECT 1 FROM article_versions p WHERE p.article_id = a.id AND p.source = 'page'), "
+      "       coalesce(af.entry_digest = n.d, false) "
+      "FROM unnest($1::text[], $2::text[]) AS n(k, d) "
       "JOIN articles a ON a.article_key = n.k "
+      "LEFT JOIN article_feeds af ON af.article_id = a.id AND af.feed_id = $3::bigint "
       "LEFT JOIN LATERAL (SELECT id, version, title, body_text, text_sha256, page_modified_at "
       "                   FROM article_versions WHERE article_id = a.id AND source = 'feed' "
       "                   ORDER BY version DESC LIMIT 1) v ON true",
-      {to_pg_opt_text_array(keys), to_pg_opt_text_array(hashes)});
+      {to_pg_opt_text_array(keys), to_pg_opt_text_array(digests), std::to_string(feed.id)});
   if (!found) return found.error();
   std::vector<bool> loaded(items.size(), false);
   std::vector<db::Param> start_pages;
@@ -154,6 +167,7 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
     it.has_page = found->get(row, 10) == "t";
     if (found->is_null(row, 4)) {
       it.action = Item::Action::first_feed_version;
+      extract_body(it);
       continue;
     }
     StoredVersion old;
@@ -162,7 +176,15 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
     old.title = std::string(found->get(row, 6));
     old.text_sha256 = std::string(found->get(row, 8));
     if (!found->is_null(row, 9)) old.modified = found->get_int(row, 9);
-    if (found->is_null(row, 7)) {
+    if (found->get(row, 11) == "t") {
+      // The feed lists the entry exactly as when it was last stored: nothing to
+      // extract, nothing to compare (its body column is NULL).
+      it.action = Item::Action::unchanged;
+      it.previous = std::move(old);
+      continue;
+    }
+    extract_body(it);
+    if (it.hash == old.text_sha256) {
       it.action = Item::Action::unchanged;  // same hash: seen again, same text
     } else {
       old.body = std::string(found->get(row, 7));
@@ -197,10 +219,11 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
   std::vector<db::Param> ids;
   for (const Item& it : items) ids.emplace_back(std::to_string(it.article_id));
   auto link = m_conn.exec(
-      "INSERT INTO article_feeds (article_id, feed_id) "
-      "SELECT id, $2::bigint FROM unnest($1::bigint[]) AS id ORDER BY id "
-      "ON CONFLICT (article_id, feed_id) DO UPDATE SET last_seen_at = now()",
-      {to_pg_opt_text_array(ids), std::to_string(feed.id)});
+      "INSERT INTO article_feeds (article_id, feed_id, entry_digest) "
+      "SELECT u.id, $2::bigint, u.d FROM unnest($1::bigint[], $3::text[]) AS u(id, d) ORDER BY u.id "
+      "ON CONFLICT (article_id, feed_id) DO UPDATE SET last_seen_at = now(), entry_digest = "
+      "excluded.entry_digest",
+      {to_pg_opt_text_array(ids), std::to_string(feed.id), to_pg_opt_text_array(digests)});
   if (!link) return link.error();
 
   // 5. Unchanged text under an older hash: remember the current hash only.

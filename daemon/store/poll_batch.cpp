@@ -34,6 +34,22 @@ void put_time(std::string& out, const std::optional<std::int64_t>& value) {
   }
 }
 
+void put_entry(std::string& text, const feed::Entry& e) {
+  text.push_back('e');
+  put_text(text, e.key);
+  put_opt(text, e.id);
+  put_opt(text, e.title);
+  put_opt(text, e.link);
+  put_time(text, e.published);
+  put_time(text, e.updated);
+  put_opt(text, e.author);
+  put_text(text, std::to_string(e.categories.size()));
+  for (const std::string& c : e.categories) put_text(text, c);
+  put_opt(text, e.summary);
+  put_opt(text, e.content);
+  put_opt(text, e.content_html);
+}
+
 }  // namespace
 
 std::string entries_digest(const FeedRow& feed, const feed::Feed& parsed) {
@@ -44,21 +60,14 @@ std::string entries_digest(const FeedRow& feed, const feed::Feed& parsed) {
   put_text(text, feed.fetch_articles ? "fetch" : "no-fetch");
   put_opt(text, parsed.title);
   put_opt(text, parsed.link);
-  for (const feed::Entry& e : parsed.entries) {
-    text.push_back('e');
-    put_text(text, e.key);
-    put_opt(text, e.id);
-    put_opt(text, e.title);
-    put_opt(text, e.link);
-    put_time(text, e.published);
-    put_time(text, e.updated);
-    put_opt(text, e.author);
-    put_text(text, std::to_string(e.categories.size()));
-    for (const std::string& c : e.categories) put_text(text, c);
-    put_opt(text, e.summary);
-    put_opt(text, e.content);
-    put_opt(text, e.content_html);
-  }
+  for (const feed::Entry& e : parsed.entries) put_entry(text, e);
+  return text::sha256_hex(text);
+}
+
+std::string entry_digest(const feed::Entry& entry) {
+  std::string text = "feedwatch entry 1";
+  put_text(text, extract::k_extractor_version);
+  put_entry(text, entry);
   return text::sha256_hex(text);
 }
 

@@ -41,6 +41,11 @@ struct UnchangedPoll {
 // that an unchanged feed costs no HTML-to-text.
 std::string entries_digest(const FeedRow& feed, const feed::Feed& parsed);
 
+// The same over one entry (and the extractor version): what
+// article_feeds.entry_digest holds for the entry as its feed last listed it.
+// A full store extracts the text only of entries whose digest changed.
+std::string entry_digest(const feed::Entry& entry);
+
 // Records every poll of `polls` in one statement (nothing when it is empty).
 Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedPoll>& polls);
 

@@ -230,6 +230,29 @@ TEST_F(PollTest, StaleOrForeignEntriesDigestRunsAFullStore) {
   EXPECT_EQ(count("article_versions"), 3);
 }
 
+// A feed that changed is stored in full, but only its new and changed entries
+// are extracted again: an entry listed exactly as before
+// (article_feeds.entry_digest) is not read again. Made bogus here, the stored
+// hashes of the untouched entries stay bogus; an entry that was extracted and
+// compared would have its hash rewritten (or an edit recorded).
+TEST_F(PollTest, ChangedFeedExtractsOnlyTheEntriesThatChanged) {
+  ASSERT_EQ(once().exit_code, 0);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM article_feeds WHERE entry_digest ~ '^[0-9a-f]{64}$'"), "3");
+  EXPECT_EQ(db.scalar("WITH u AS (UPDATE article_versions SET text_sha256 = repeat('0', 64) RETURNING 1) "
+                      "SELECT count(*) FROM u"),
+            "3");
+  body_override = replace_all(feed_with_new_item(feed), "Founded in 2023 by Liang Wenfeng",
+                              "Founded in 2022 by Liang Wenfeng");
+  version = 2;
+  ProcessResult r = once();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count("articles"), 4);
+  EXPECT_EQ(count("article_versions"), 5);  // the new item, and the edited one's second version
+  EXPECT_EQ(count("article_changes"), 1);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM article_versions WHERE text_sha256 = repeat('0', 64)"), "3");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM article_feeds WHERE entry_digest ~ '^[0-9a-f]{64}$'"), "4");
+}
+
 TEST_F(PollTest, ServerErrorLeavesArticlesAsTheyWereAndExitsZero) {
   ASSERT_EQ(once().exit_code, 0);
   status = 500;
