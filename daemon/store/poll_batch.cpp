@@ -1,74 +1,100 @@
 #include "daemon/store/poll_batch.hpp"
 
-#include <cstring>
+#include <openssl/evp.h>
 
-#include "parsers/text/normalize.hpp"
+#include <array>
+#include <cstring>
+#include <memory>
 
 namespace fw::store {
 
 namespace {
 
-// Length-prefixed, so that no two different field lists encode alike.
-void put_text(std::string& out, std::string_view value) {
-  const std::uint64_t n = value.size();
-  char len[sizeof n];
-  std::memcpy(len, &n, sizeof n);
-  out.push_back('s');
-  out.append(len, sizeof n);
-  out.append(value);
-}
+// SHA-256 fed field by field, so that the feed's text is not copied into one
+// string first (a 10,000-entry feed's bodies would be, two or three times).
+class Digest {
+ public:
+  Digest() { EVP_DigestInit_ex(m_ctx.get(), EVP_sha256(), nullptr); }
 
-void put_opt(std::string& out, const std::optional<std::string>& value) {
-  if (value) {
-    put_text(out, *value);
-  } else {
-    out.push_back('-');
+  void add(std::string_view bytes) { EVP_DigestUpdate(m_ctx.get(), bytes.data(), bytes.size()); }
+
+  // Length-prefixed, so that no two different field lists encode alike.
+  void text(std::string_view value) {
+    const std::uint64_t n = value.size();
+    std::array<char, 1 + sizeof n> head{'s'};
+    std::memcpy(head.data() + 1, &n, sizeof n);
+    add(std::string_view(head.data(), head.size()));
+    add(value);
   }
-}
-
-void put_time(std::string& out, const std::optional<std::int64_t>& value) {
-  if (value) {
-    put_text(out, std::to_string(*value));
-  } else {
-    out.push_back('-');
+  void opt(const std::optional<std::string>& value) {
+    if (value) {
+      text(*value);
+    } else {
+      add("-");
+    }
   }
-}
+  void time(const std::optional<std::int64_t>& value) {
+    if (value) {
+      text(std::to_string(*value));
+    } else {
+      add("-");
+    }
+  }
+  void entry(const feed::Entry& e) {
+    add("e");
+    text(e.key);
+    opt(e.id);
+    opt(e.title);
+    opt(e.link);
+    time(e.published);
+    time(e.updated);
+    opt(e.author);
+    text(std::to_string(e.categories.size()));
+    for (const std::string& c : e.categories) text(c);
+    opt(e.summary);
+    opt(e.content);
+    opt(e.content_html);
+  }
 
-void put_entry(std::string& text, const feed::Entry& e) {
-  text.push_back('e');
-  put_text(text, e.key);
-  put_opt(text, e.id);
-  put_opt(text, e.title);
-  put_opt(text, e.link);
-  put_time(text, e.published);
-  put_time(text, e.updated);
-  put_opt(text, e.author);
-  put_text(text, std::to_string(e.categories.size()));
-  for (const std::string& c : e.categories) put_text(text, c);
-  put_opt(text, e.summary);
-  put_opt(text, e.content);
-  put_opt(text, e.content_html);
-}
+  std::string hex() {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(m_ctx.get(), md.data(), &len);
+    static constexpr std::string_view k_hex = "0123456789abcdef";
+    std::string out;
+    out.reserve(2 * len);
+    for (unsigned int i = 0; i < len; ++i) {
+      out.push_back(k_hex[md[i] >> 4U]);
+      out.push_back(k_hex[md[i] & 15U]);
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> m_ctx{EVP_MD_CTX_new(), EVP_MD_CTX_free};
+};
 
 }  // namespace
 
 std::string entries_digest(const FeedRow& feed, const feed::Feed& parsed) {
-  std::string text = "feedwatch entries 2";  // the version of this encoding
+  Digest d;
+  d.add("feedwatch entries 2");  // the version of this encoding
   // A new extractor may read the same entries into other text: a full store then.
-  put_text(text, extract::k_extractor_version);
-  put_text(text, feed.url);
-  put_text(text, feed.fetch_articles ? "fetch" : "no-fetch");
-  put_opt(text, parsed.title);
-  put_opt(text, parsed.link);
-  for (const feed::Entry& e : parsed.entries) put_entry(text, e);
-  return text::sha256_hex(text);
+  d.text(extract::k_extractor_version);
+  d.text(feed.url);
+  d.text(feed.fetch_articles ? "fetch" : "no-fetch");
+  d.opt(parsed.title);
+  d.opt(parsed.link);
+  for (const feed::Entry& e : parsed.entries) d.entry(e);
+  return d.hex();
 }
 
 std::string entry_digest(const feed::Entry& entry) {
-  std::string text = "feedwatch entry 1";
-  put_text(text, extract::k_extractor_version);
-  put_entry(text, entry);
-  return text::sha256_hex(text);
+  Digest d;
+  d.add("feedwatch entry 1");
+  d.text(extract::k_extractor_version);
+  d.entry(entry);
+  return d.hex();
 }
 
 std::string to_pg_int_array(const std::vector<std::int64_t>& items) {

@@ -93,5 +93,18 @@ TEST(EntriesDigest, ChangesWithEveryFieldTheStoreReads) {
   EXPECT_NE(entries_digest(fetching, sample()), base);
 }
 
+// The encoding is pinned (digests stored by one release are compared by the
+// next): field by field, each "s" + its length as 8 little-endian bytes + its
+// bytes, "-" for an absent one, after a versioned prefix. Changing it means a
+// new prefix, which makes every feed's next poll a full store. The expected
+// values are Python's hashlib.sha256 over those bytes.
+TEST(EntriesDigest, EncodingIsPinned) {
+  EXPECT_EQ(entries_digest(row(), feed::Feed{}),
+            "47e887be0b5cb6b82a453337c4dbfe3657af87b7f1aa53d1f66c6106b0391582");
+  feed::Entry only_key;
+  only_key.key = "k";
+  EXPECT_EQ(entry_digest(only_key), "0492d49dad3e87764d700dde9af2cdc83f22bea470d3d4b611eefdf1a002867b");
+}
+
 }  // namespace
 }  // namespace fw::store
