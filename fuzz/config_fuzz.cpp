@@ -2,7 +2,9 @@
 // config::load_string() must give a Config or a ConfigError listing at least
 // one problem, each "NAME:LINE: ..." (what check-config prints); no other
 // exception, crash or hang. A Config that loads must load again from the same
-// text with the same summary. Durations are parsed on their own too.
+// text with the same summary: checked on one input length in eight, as the
+// second load doubles the cost of every input and the fuzzer's mutations
+// reach all lengths. Durations are parsed on their own too.
 //   scripts/fuzz 60     (seeds: fuzz/corpus/config_fuzz/)
 #include <cstddef>
 #include <cstdint>
@@ -18,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const fw::config::Config config = fw::config::load_string(yaml, "fuzz.yaml");
     const std::string first = fw::config::summary(config);
-    if (fw::config::summary(fw::config::load_string(yaml, "fuzz.yaml")) != first) std::abort();
+    if (size % 8 == 0 && fw::config::summary(fw::config::load_string(yaml, "fuzz.yaml")) != first) std::abort();
   } catch (const fw::config::ConfigError& e) {
     if (e.problems().empty()) std::abort();
     for (const std::string& p : e.problems()) {
