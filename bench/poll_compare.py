@@ -100,6 +100,24 @@ def tree_cpu(root_pid):
     return total / CLK_TCK
 
 
+def client_backends_cpu(pids):
+    """CPU seconds of the given PostgreSQL backends (those still alive)."""
+    return sum((proc_stat(p) or (0, 0, 0))[1] for p in pids) / CLK_TCK
+
+
+def client_backends():
+    """The pids of the client backends other than the one asking (the daemon's
+    connections, when only the daemon is connected)."""
+    out = psql("SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")
+    return [int(x) for x in out.split()]
+
+
+def top_statements():
+    return psql("SELECT calls, round(total_exec_time::numeric, 1) AS ms, rows, "
+                "left(regexp_replace(query, '\\s+', ' ', 'g'), 110) "
+                "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12")
+
+
 def pg_env():
     env = os.environ
     missing = [k for k in ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER") if k not in env]
@@ -209,7 +227,7 @@ def start_nginx(work, port):
     sys.exit("nginx did not start (see " + work + "/nginx-error.log)")
 
 
-def write_config(path, conninfo, work, port, feeds, parallel):
+def write_config(path, conninfo, work, port, feeds, parallel, interval="15m"):
     with open(path, "w") as f:
         f.write(f"database:\n  url: \"{conninfo}\"\n")
         f.write(f"state_dir: {work}/state\nlog_level: info\n")
@@ -217,7 +235,7 @@ def write_config(path, conninfo, work, port, feeds, parallel):
         f.write(f"  per_host: {{ max_concurrent: {parallel}, min_delay: 0s }}\n")
         f.write("recheck: []\nfeeds:\n")
         for i in range(feeds):
-            f.write(f"  - name: f{i:05d}\n    url: http://127.0.0.1:{port}/feeds/f{i:05d}.xml\n    interval: 15m\n"
+            f.write(f"  - name: f{i:05d}\n    url: http://127.0.0.1:{port}/feeds/f{i:05d}.xml\n    interval: {interval}\n"
                     "    fetch_articles: false\n")  # feed polling only: no article pages
 
 
@@ -277,6 +295,12 @@ def main():
     ap.add_argument("--perf-cycle", default="cycle2_304", help="the `once` cycle --perf records (cycle1_new, "
                     "cycle2_304, cycle3_changed, cycle5_200_same)")
     ap.add_argument("--perf-run", help="record the daemon during the `run` cycle with `perf record -g -p` into this file")
+    ap.add_argument("--perf-idle", help="record the daemon idling with every feed kept with `perf record -g -p` into this file")
+    ap.add_argument("--perf-kept", action="store_true", help="with --perf-run: record the second (kept) run cycle instead")
+    ap.add_argument("--run-interval", type=int, default=60, help="the running daemon's feed interval, seconds: "
+                    "its second cycle (kept feeds) starts this long after the first")
+    ap.add_argument("--statements", action="store_true", help="print pg_stat_statements for the kept cycle (the server "
+                    "must preload it; the extension is created)")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--json", help="also write the results here")
     args = ap.parse_args()
@@ -303,6 +327,10 @@ def main():
         pg_pid = postmaster_pid()
         config = os.path.join(work, "feedwatch.yaml")
         write_config(config, conninfo, work, port, args.feeds, args.parallel)
+        # The running daemon's config: the same feeds every --run-interval, so
+        # that its second cycle comes from the feeds it keeps (sql/013).
+        config_run = os.path.join(work, "feedwatch-run.yaml")
+        write_config(config_run, conninfo, work, port, args.feeds, args.parallel, f"{args.run_interval}s")
         urlwatch = write_urlwatch(work, port, args.urlwatch) if args.urlwatch else None
         log = open(os.path.join(work, "feedwatch.log"), "w")
         devnull = open(os.devnull, "w")
@@ -336,7 +364,7 @@ def main():
                 batched = sum(int(m) for m in re.findall(rb"polls_unchanged count=(\d+)", text))
                 return text.count(b"poll feed=") + batched
 
-            daemon = subprocess.Popen([feedwatch, "run", "--config", config], stdout=devnull, stderr=run_log)
+            daemon = subprocess.Popen([feedwatch, "run", "--config", config_run], stdout=devnull, stderr=run_log)
             try:
                 for _ in range(600):  # started: nothing is due yet, so it idles
                     with open(log_path, "rb") as f:
@@ -348,6 +376,8 @@ def main():
                 offset = os.path.getsize(log_path)
                 psql("UPDATE feeds SET next_poll_at = now()")
                 settle_maintenance()  # the bench's own UPDATE left a dead version of every row
+                if args.statements:
+                    psql("SELECT pg_stat_statements_reset()")
                 # The idle daemon's own cost (its periodic statements), measured
                 # over a quiet stretch, is reported apart and taken out of the
                 # wait for its next tick below.
@@ -361,7 +391,7 @@ def main():
                     results["idle"] = {"seconds": idle_s, "daemon_s": idle_cpu1 - idle_cpu0,
                                        "pg_s": tree_cpu(pg_pid) - idle_pg0}
                 recorder = None
-                if args.perf_run:
+                if args.perf_run and not args.perf_kept:
                     recorder = subprocess.Popen(["perf", "record", "-q", "-g", "-p", str(daemon.pid), "-o", args.perf_run],
                                                 stdout=devnull, stderr=devnull)
                     time.sleep(0.5)
@@ -380,9 +410,68 @@ def main():
                 time.sleep(0.5)  # the VACUUM's backend is reaped into the postmaster's cutime
                 cpu1, hwm = proc_cpu_rss(daemon.pid)
                 pg1 = tree_cpu(pg_pid)
+                first_outcomes = outcomes_since(mark)
+                if args.statements:
+                    results["first_statements"] = top_statements()
                 if recorder:
                     recorder.send_signal(signal.SIGINT)
                     recorder.wait()
+                # The second cycle: every feed is kept by the daemon and due
+                # again run_interval after its first poll, from the daemon's own
+                # schedule, with no claim. Until just before then the daemon
+                # idles with every feed kept (ticks, heartbeats, a sweep): that
+                # rate is measured apart (the periodic cost) and taken out of
+                # the wait for the cycle's first logged batch.
+                settle_maintenance()
+                kept_idle_start = time.monotonic()
+                kcpu0, _ = proc_cpu_rss(daemon.pid)
+                kpg0 = tree_cpu(pg_pid)
+                backends = client_backends()
+                kbe0 = client_backends_cpu(backends)
+                idle_recorder = None
+                if args.perf_idle:
+                    idle_recorder = subprocess.Popen(["perf", "record", "-q", "-g", "-p", str(daemon.pid), "-o", args.perf_idle],
+                                                     stdout=devnull, stderr=devnull)
+                while time.monotonic() < start + args.run_interval - 3:
+                    time.sleep(0.05)
+                if idle_recorder:
+                    idle_recorder.send_signal(signal.SIGINT)
+                    idle_recorder.wait()
+                kept_idle_s = time.monotonic() - kept_idle_start
+                kcpu1, _ = proc_cpu_rss(daemon.pid)
+                kpg1 = tree_cpu(pg_pid)
+                kbe1 = client_backends_cpu(backends)
+                results["idle_kept"] = {"seconds": kept_idle_s, "daemon_s": kcpu1 - kcpu0, "pg_s": kpg1 - kpg0,
+                                        "backends_s": kbe1 - kbe0}
+                kept_mark = last_log_id()
+                if args.statements:
+                    psql("SELECT pg_stat_statements_reset()")
+                recorder = None
+                if args.perf_run and args.perf_kept:
+                    recorder = subprocess.Popen(["perf", "record", "-q", "-g", "-p", str(daemon.pid), "-o", args.perf_run],
+                                                stdout=devnull, stderr=devnull)
+                waiting2 = time.monotonic()
+                while polls_logged(offset) <= args.feeds:
+                    time.sleep(0.05)
+                start2 = time.monotonic()
+                waited2 = start2 - waiting2
+                while polls_logged(offset) < 2 * args.feeds:
+                    time.sleep(0.05)
+                wall2 = time.monotonic() - start2
+                time.sleep(1.5)  # the last batch of 304s is written
+                vacuum_own_rows()
+                time.sleep(0.5)
+                kcpu2, hwm2 = proc_cpu_rss(daemon.pid)
+                kpg2 = tree_cpu(pg_pid)
+                if recorder:
+                    recorder.send_signal(signal.SIGINT)
+                    recorder.wait()
+                if args.statements:
+                    results["kept_statements"] = top_statements()
+                results["cycle6_run_kept_304"] = {
+                    "wall_s": wall2, "user_s": kcpu2 - kcpu1 - (kcpu1 - kcpu0) / kept_idle_s * waited2, "sys_s": 0.0,
+                    "maxrss_kb": hwm2, "pg_s": kpg2 - kpg1 - (kpg1 - kpg0) / kept_idle_s * waited2,
+                    "outcomes": outcomes_since(kept_mark), "waited_s": waited2}
             finally:
                 daemon.send_signal(signal.SIGTERM)
                 daemon.wait()
@@ -393,7 +482,7 @@ def main():
                 idle_daemon = idle["daemon_s"] / idle["seconds"] * waited
                 idle_pg = idle["pg_s"] / idle["seconds"] * waited
             r = {"wall_s": wall, "user_s": cpu1 - cpu0 - idle_daemon, "sys_s": 0.0, "maxrss_kb": hwm,
-                 "pg_s": pg1 - pg0 - idle_pg, "outcomes": outcomes_since(mark), "waited_s": waited}
+                 "pg_s": pg1 - pg0 - idle_pg, "outcomes": first_outcomes, "waited_s": waited}
             results[name] = r
             if r["outcomes"] != expect:
                 print(f"warning: {name}: outcomes {r['outcomes']}, expected {expect}", file=sys.stderr)
@@ -406,6 +495,8 @@ def main():
             results[name] = run_measured(urlwatch, devnull, devnull, None)
 
         subprocess.run([feedwatch, "migrate", "--config", config], check=True, stdout=devnull, stderr=log)
+        if args.statements:
+            psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         n_changed = int(args.feeds * args.changed)
         # Cycle 1: every feed new. urlwatch fills its cache in the same state.
         cycle("cycle1_new", {"ok": args.feeds})
@@ -471,7 +562,8 @@ def report(r, args):
     for key, label in (("cycle1_new", "feedwatch cycle 1: all new (200)"),
                        ("cycle2_304", "feedwatch cycle 2: all 304"),
                        ("cycle3_changed", "feedwatch cycle 3: 10% changed"),
-                       ("cycle4_run_304", "feedwatch run, one cycle: all 304"),
+                       ("cycle4_run_304", "feedwatch run, first cycle: all 304"),
+                       ("cycle6_run_kept_304", "feedwatch run, kept cycle: all 304"),
                        ("cycle5_200_same", "feedwatch cycle 5: all 200, unchanged")):
         c = r[key]
         d = per_item_us(c["user_s"] + c["sys_s"], n)
@@ -496,14 +588,30 @@ def report(r, args):
         print(f"{'idle running daemon, per second':38} {'':9} {idle['daemon_s'] / idle['seconds'] * 1e6:15.0f} "
               f"{idle['pg_s'] / idle['seconds'] * 1e6:11.0f}   (µs CPU per second, taken out of the "
               f"{r['cycle4_run_304']['waited_s']:.1f} s wait for the tick)")
+    kidle = r.get("idle_kept")
+    periodic = 0.0
+    if kidle:
+        # The periodic cost is what the daemon and its own backends spend: the
+        # whole server's idle rate is mostly autovacuum's visits, which any
+        # database pays.
+        rate = (kidle["daemon_s"] + kidle["backends_s"]) / kidle["seconds"]
+        periodic = per_item_us(rate * 900, n)
+        print(f"{'idle, every feed kept, per second':38} {'':9} {kidle['daemon_s'] / kidle['seconds'] * 1e6:15.0f} "
+              f"{kidle['pg_s'] / kidle['seconds'] * 1e6:11.0f}   (µs CPU per second over {kidle['seconds']:.1f} s; "
+              f"the daemon's backends {kidle['backends_s'] / kidle['seconds'] * 1e6:.0f}: "
+              f"daemon + backends {periodic:.1f} µs per feed per 15-minute interval)")
     c2 = r["cycle2_304"]
     total = per_item_us(c2["user_s"] + c2["sys_s"] + c2["pg_s"], n)
     c4 = r["cycle4_run_304"]
     total_run = per_item_us(c4["user_s"] + c4["sys_s"] + c4["pg_s"], n)
+    c6 = r["cycle6_run_kept_304"]
+    total_kept = per_item_us(c6["user_s"] + c6["sys_s"] + c6["pg_s"], n)
     print()
-    print(f"unchanged feed, daemon + PostgreSQL: {total_run:.1f} µs CPU in a running daemon, "
+    print(f"unchanged kept feed in a running daemon, daemon + PostgreSQL: {total_kept:.1f} µs CPU per poll, "
+          f"{total_kept + periodic:.1f} with the idle periodic cost of a 15-minute interval (target <= 60)")
+    print(f"unchanged feed, daemon + PostgreSQL: {total_run:.1f} µs CPU in a running daemon's first (claimed) cycle, "
           f"{total:.1f} with `once` (start-up included) (target <= 60); "
-          f"peak RSS {max(r[k]['maxrss_kb'] for k in ('cycle1_new', 'cycle2_304', 'cycle3_changed', 'cycle4_run_304', 'cycle5_200_same')) / 1024:.1f} MB "
+          f"peak RSS {max(r[k]['maxrss_kb'] for k in ('cycle1_new', 'cycle2_304', 'cycle3_changed', 'cycle4_run_304', 'cycle5_200_same', 'cycle6_run_kept_304')) / 1024:.1f} MB "
           f"(target <= 64)")
     if r["urlwatch_urls"]:
         u = per_item_us(r["urlwatch_304"]["user_s"] + r["urlwatch_304"]["sys_s"], r["urlwatch_urls"])
@@ -513,6 +621,12 @@ def report(r, args):
     floor_us = per_item_us(floor["user_s"] + floor["sys_s"], floor["requests"])
     print(f"feedwatch / libcurl floor per 304: {total_run / floor_us:.1f}x running, {total / floor_us:.1f}x with `once`")
     print(f"nginx (server side, all runs): {r['nginx_cpu_s']:.2f} s CPU")
+    if r.get("first_statements"):
+        print("\nPostgreSQL statements of the first run cycle (pg_stat_statements): calls, ms, rows, query")
+        print(r["first_statements"])
+    if r.get("kept_statements"):
+        print("\nPostgreSQL statements of the kept cycle (pg_stat_statements): calls, ms, rows, query")
+        print(r["kept_statements"])
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ Result<std::string> render_status(db::Connection& conn) {
       "       (SELECT count(DISTINCT c.article_id) FROM article_feeds af "
       "         JOIN article_changes c ON c.article_id = af.article_id "
       "         WHERE af.feed_id = f.id AND NOT ('removed' = ANY (c.kinds))), "
-      "       f.lease_until > now(), f.last_status "
+      "       f.lease_until > now() AND f.next_poll_at <= now(), f.last_status "
       "FROM feeds f ORDER BY f.name");
   if (!feeds) return feeds.error();
 

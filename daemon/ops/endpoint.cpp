@@ -78,7 +78,7 @@ class Reporter {
         "       (SELECT count(DISTINCT c.article_id) FROM article_feeds af "
         "         JOIN article_changes c ON c.article_id = af.article_id "
         "         WHERE af.feed_id = f.id AND NOT ('removed' = ANY (c.kinds))), "
-        "       coalesce(f.lease_until > now(), false), "
+        "       coalesce(f.lease_until > now() AND f.next_poll_at <= now(), false), "
         "       (SELECT count(*) FROM article_feeds af JOIN articles a ON a.id = af.article_id "
         "         WHERE af.feed_id = f.id AND a.page_status BETWEEN 200 AND 299), "
         "       (SELECT count(*) FROM article_feeds af JOIN articles a ON a.id = af.article_id "
@@ -145,7 +145,9 @@ class Reporter {
         "# HELP feedwatch_source_changes_7d Changes (edits, removals, restores) detected in the last 7 "
         "days.\n";
     out += "# TYPE feedwatch_source_changes_7d gauge\n" + edits_week;
-    out += "# HELP feedwatch_leases_held Feed polls currently leased by a daemon.\n";
+    out +=
+        "# HELP feedwatch_leases_held Feed polls under way: leased by a daemon and due (kept feeds waiting "
+        "for their next poll are not counted).\n";
     out += "# TYPE feedwatch_leases_held gauge\n";
     out += fmt::format("feedwatch_leases_held {}\n", leases);
     return out;

@@ -10,8 +10,10 @@
 #include <cmath>
 #include <ctime>
 #include <deque>
+#include <limits>
 #include <optional>
 #include <random>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -56,6 +58,13 @@ constexpr std::size_t k_unchanged_batch = 256;
 constexpr std::chrono::milliseconds k_unchanged_delay{500};
 constexpr seconds k_max_backoff{24 * 3600};
 constexpr seconds k_max_tick{30};
+// How often a running daemon scans every feed for leases that ran out (a
+// daemon died) and for its kept feeds made due in the database by hand.
+constexpr seconds k_sweep_every{60};
+// Kept feeds' due times are rounded up to this (Impl::keep).
+constexpr std::chrono::milliseconds k_kept_grain{1000};
+// A daemon's heartbeat in `pollers` lasts this long: three ticks.
+constexpr seconds k_alive_for{3 * k_max_tick};
 
 std::string make_owner_id() {
   char host[256] = {};
@@ -176,8 +185,12 @@ struct Poller::Impl {
     return static_cast<int>(std::clamp<std::int64_t>(startable, k_min_claimed_polls, k_max_claimed_polls));
   }
 
-  // `sweep`: continue claiming due feeds in id order from claim_cursor (a refill).
-  void poll_due(bool all, bool sweep = false) {
+  using Claim = store::Store::Claim;
+
+  // Claims feeds to poll (see Store::Claim). `by_cursor`: unleased feeds in id
+  // order from claim_cursor (a refill working through a backlog).
+  void poll_due(Claim kind, bool by_cursor = false) {
+    const bool all = kind == Claim::all;
     if (stopping || feed_names.empty() || (all && all_claimed)) return;
     if (!ensure_database()) return;
     // A feed whose 304 is still queued is due and leased by us: record it first,
@@ -186,38 +199,163 @@ struct Poller::Impl {
     // At most k_max_claimed_polls claimed and unfinished: leases held by one
     // daemon stay few, so several daemons share the work.
     seconds lease = claim_lease();
-    int room = claim_window() - in_flight - static_cast<int>(waiting.size());
+    int unfinished = in_flight + static_cast<int>(waiting.size());
+    const int window_room = claim_window() - unfinished;
+    // A running daemon holds at most its share of the feeds, kept ones
+    // included; a sweep may take back its own kept feeds, so they do not count.
+    const int share_room =
+        once_mode ? window_room : share - unfinished - (kind == Claim::sweep ? 0 : kept_count());
+    const int room = std::min(window_room, share_room);
     if (room <= 0) return;
     // Polls under way are leased by us and still due: they must not be claimed twice.
     std::vector<std::int64_t> busy(busy_ids.begin(), busy_ids.end());
     waiting.for_each([&busy](const store::FeedRow& w) { busy.push_back(w.id); });
     std::optional<std::int64_t> after;
-    if (all || sweep) after = claim_cursor;
-    auto claimed = store.claim_feeds(owner, feed_names, all, room, lease, after, busy);
+    by_cursor = all || (by_cursor && kind == Claim::unleased);
+    if (by_cursor) after = claim_cursor;
+    auto claimed = store.claim_feeds(owner, feed_names, kind, room, lease, after, busy);
     if (!claimed) {
       spdlog::error("claim_failed error=\"{}\"", claimed.error().message);
       return;
     }
     // A full claim means more feeds may be due now: claim again as polls finish
     // (refill) instead of waiting for the next tick.
-    more_due = static_cast<int>(claimed->size()) == room;
+    // A claim cut short by the share is not: there is no more to take.
+    more_due = static_cast<int>(claimed->size()) == room && window_room <= share_room;
+    refill_kind = kind;
     if (all && !more_due) all_claimed = true;
     check_pages();
     // A poll must start while its lease still covers a whole fetch (http.timeout);
     // later, another daemon may already have taken the feed over.
     auto start_by = HostGate::Clock::now() + (lease - config.http.timeout);
     for (store::FeedRow& feed : *claimed) {
+      unkeep(feed.id);  // a sweep takes back kept feeds made due by hand
       start_deadline[feed.id] = start_by;
       const config::FeedConfig* fc = feed_config(feed.name);
       feed.fetch_articles = fc && fc->fetch_articles;
-      if (all || sweep) claim_cursor = std::max(claim_cursor, feed.id);
+      if (by_cursor) claim_cursor = std::max(claim_cursor, feed.id);
       std::string host = url_host(feed.url);
       waiting.push(std::move(host), std::move(feed));
     }
     // A tick claims the most overdue feeds; when that claim is full, refills
     // sweep the rest in id order. The sweep ends when a claim comes back short.
-    if (sweep && !more_due) claim_cursor = 0;
+    if (by_cursor && !all && !more_due) claim_cursor = 0;
     dispatch();
+  }
+
+  // ---- Kept feeds (sql/013_kept_leases.sql) ----
+  // A running daemon keeps each feed it polled, leased until its next poll is
+  // due plus the lease, and polls it again from this schedule: no claim.
+  struct KeptFeed {
+    store::FeedRow feed;
+    HostGate::Clock::time_point due;
+  };
+
+  int kept_count() const { return static_cast<int>(kept.size()); }
+
+  // After a poll's record was written with poll.keep_lease: `feed` as the
+  // database now holds it, due again in poll.next_poll_in.
+  void keep(store::FeedRow feed, const store::PollRecord& poll) {
+    if (!poll.keep_lease || stopping) return;
+    const bool success = poll.outcome == "ok" || poll.outcome == "not_modified";
+    if (success) {
+      if (poll.etag) feed.etag = poll.etag;  // coalesce, as the UPDATE does
+      if (poll.last_modified) feed.last_modified = poll.last_modified;
+      feed.error_count = 0;
+    } else {
+      ++feed.error_count;
+    }
+    const auto now = HostGate::Clock::now();
+    const std::int64_t id = feed.id;
+    unkeep(id);
+    // Due times are rounded up to a whole k_kept_grain: one wake-up takes every
+    // feed due in it (a cycle of 10,000 feeds polled within seconds is due
+    // again within as many wake-ups, not 10,000), and none is polled early.
+    const auto exact = now + poll.next_poll_in;
+    const auto due = exact + (k_kept_grain - exact.time_since_epoch() % k_kept_grain) % k_kept_grain;
+    kept_order.emplace(due, id);
+    kept.emplace(id, KeptFeed{std::move(feed), due});
+    arm_kept(due);
+  }
+
+  void unkeep(std::int64_t id) {
+    auto it = kept.find(id);
+    if (it == kept.end()) return;
+    kept_order.erase({it->second.due, id});
+    kept.erase(it);
+  }
+
+  void arm_kept(HostGate::Clock::time_point due) {
+    if (kept_wake && *kept_wake <= due) return;
+    kept_wake = due;
+    kept_timer.expires_at(due);
+    kept_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      kept_wake.reset();
+      take_due_kept();
+    });
+  }
+
+  // Kept feeds that are due join the waiting polls, like claimed ones.
+  void take_due_kept() {
+    if (stopping) return;
+    const auto now = HostGate::Clock::now();
+    auto start_by = now + (claim_lease() - config.http.timeout);
+    while (!kept_order.empty() && kept_order.begin()->first <= now) {
+      const std::int64_t id = kept_order.begin()->second;
+      kept_order.erase(kept_order.begin());
+      auto it = kept.find(id);
+      store::FeedRow feed = std::move(it->second.feed);
+      kept.erase(it);
+      if (feed.entries_digest && now >= feed.entries_digest_until) feed.entries_digest.reset();
+      start_deadline[id] = start_by;
+      std::string host = url_host(feed.url);
+      waiting.push(std::move(host), std::move(feed));
+    }
+    if (!kept_order.empty()) arm_kept(kept_order.begin()->first);
+    dispatch();
+  }
+
+  // Gives every kept feed back (stop, reload): others may claim them when due.
+  void release_kept() {
+    if (kept.empty()) return;
+    std::vector<std::int64_t> ids;
+    ids.reserve(kept.size());
+    for (const auto& [id, k] : kept) ids.push_back(id);
+    if (auto r = store.release_feeds(owner, ids); !r) {
+      spdlog::warn("release_failed feeds={} error=\"{}\": their leases run out instead", ids.size(),
+                   r.error().message);
+    }
+    kept.clear();
+    kept_order.clear();
+    kept_timer.cancel();
+    kept_wake.reset();
+  }
+
+  // The heartbeat, once a tick: this daemon's share is the configured feeds
+  // over the live daemons; kept feeds beyond it (and a little slack) go back,
+  // those due last first, so that a daemon started later gets work.
+  void beat() {
+    auto live = store.heartbeat(owner, k_alive_for);
+    if (!live) {
+      spdlog::warn("heartbeat_failed error=\"{}\"", live.error().message);
+      return;
+    }
+    const int feeds = static_cast<int>(feed_names.size());
+    share = (feeds + *live - 1) / std::max(*live, 1);
+    const int held = kept_count() + in_flight + static_cast<int>(waiting.size());
+    const int excess = held - share;
+    if (excess <= std::max(8, share / 16) || kept.empty()) return;
+    std::vector<std::int64_t> ids;
+    for (auto it = kept_order.rbegin(); it != kept_order.rend() && static_cast<int>(ids.size()) < excess;
+         ++it)
+      ids.push_back(it->second);
+    if (auto r = store.release_feeds(owner, ids); !r) {
+      spdlog::warn("release_failed feeds={} error=\"{}\"", ids.size(), r.error().message);
+      return;
+    }
+    for (std::int64_t id : ids) unkeep(id);
+    spdlog::info("feeds_released count={} share={} daemons={}", ids.size(), share, *live);
   }
 
   // Called as polls finish: when fewer than half the parallel slots' worth of
@@ -225,7 +363,7 @@ struct Poller::Impl {
   // walks every feed; `run` every due one).
   void refill() {
     if (stopping || !more_due || in_flight + static_cast<int>(waiting.size()) > claim_window() / 2) return;
-    poll_due(once_mode, /*sweep=*/!once_mode);
+    poll_due(refill_kind, /*by_cursor=*/true);
   }
 
   // Starts every waiting poll whose host allows a request now (HostGate), in
@@ -317,6 +455,9 @@ struct Poller::Impl {
     const config::FeedConfig* fc = feed_config(feed.name);
     seconds interval = fc ? fc->interval : seconds(900);
     store::PollRecord poll;
+    // A running daemon keeps the feed (sql/013_kept_leases.sql) unless its
+    // URL may change (a permanent redirect, below).
+    if (!once_mode && !stopping) poll.keep_lease = claim_lease();
     if (auto* failure = std::get_if<net::FetchFailure>(&result)) {
       if (stopping) {
         release_lease(feed);  // aborted by shutdown: not the feed's fault
@@ -338,7 +479,10 @@ struct Poller::Impl {
     poll.status = response.status;
     poll.bytes = static_cast<std::int64_t>(response.body.size());
     poll.duration_ms = response.elapsed.count();
-    if (response.moved_permanently()) poll.moved_to = response.effective_url;
+    if (response.moved_permanently()) {
+      poll.moved_to = response.effective_url;
+      poll.keep_lease.reset();
+    }
     if (response.status == 304) {
       poll.outcome = "not_modified";
       poll.etag = response.etag;
@@ -419,6 +563,10 @@ struct Poller::Impl {
       spdlog::error("store_failed feed={} error=\"{}\"", feed.name, counts.error().message);
       return;  // the lease expires and the poll is retried
     }
+    store::FeedRow stored = feed;
+    stored.entries_digest = poll.entries_digest;
+    stored.entries_digest_until = HostGate::Clock::now() + std::chrono::hours(24);
+    keep(std::move(stored), poll);
     metrics.articles_stored(counts->new_articles, counts->new_versions);
     if (counts->new_articles + counts->new_versions > 0) {
       check_pages(/*force=*/true);  // new pages are due now
@@ -492,11 +640,14 @@ struct Poller::Impl {
     if (std::string moved = store.take_moved_feed(); !moved.empty()) spdlog::info("feed_moved {}", moved);
   }
 
-  void record(const store::FeedRow& feed, const store::PollRecord& poll) {
+  void record(const store::FeedRow& feed, store::PollRecord poll) {
+    if (stopping) poll.keep_lease.reset();  // a stopping daemon keeps nothing
     notify_status(feed, poll.outcome);
     if (auto r = store.record_poll(feed, poll); !r) {
       metrics.store_failed();
       spdlog::error("store_failed feed={} error=\"{}\"", feed.name, r.error().message);
+    } else {
+      keep(feed, poll);
     }
     log_move();
   }
@@ -524,6 +675,9 @@ struct Poller::Impl {
     unchanged_timer.cancel();
     std::vector<store::UnchangedPoll> batch = std::move(unchanged);
     unchanged.clear();
+    if (stopping) {
+      for (store::UnchangedPoll& p : batch) p.poll.keep_lease.reset();  // a stopping daemon keeps nothing
+    }
     notify_status(batch.back().feed, "not_modified");
     spdlog::info("polls_unchanged count={} last_feed={}", batch.size(), batch.back().feed.name);
     if (auto r = store::record_unchanged(conn, batch); !r) {
@@ -531,7 +685,9 @@ struct Poller::Impl {
       spdlog::warn("batch_failed polls={} error=\"{}\": recording them one by one", batch.size(),
                    r.error().message);
       for (const store::UnchangedPoll& p : batch) record(p.feed, p.poll);
+      return;
     }
+    for (store::UnchangedPoll& p : batch) keep(std::move(p.feed), p.poll);
   }
 
   void release_lease(const store::FeedRow& feed) {
@@ -544,7 +700,12 @@ struct Poller::Impl {
     tick.expires_after(delay);
     tick.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping) return;
-      poll_due(false);
+      if (ensure_database()) beat();
+      poll_due(Claim::unleased);
+      if (auto now = std::chrono::steady_clock::now(); now - last_sweep >= k_sweep_every) {
+        last_sweep = now;
+        poll_due(Claim::sweep);
+      }
       seconds next = k_max_tick;
       if (conn.ok()) {
         // Versions stored by page checks, or left by a poll's bounded run.
@@ -597,6 +758,7 @@ struct Poller::Impl {
       config = std::move(next);
       apply_web(std::move(next_web));
       index_feeds();
+      release_kept();  // their URLs, intervals or very presence may have changed
       fetcher.set_options(fetch_options(config));
       pages.configure(config);
       gate.configure(config.http.per_host.max_concurrent, config.http.per_host.min_delay);
@@ -676,6 +838,9 @@ struct Poller::Impl {
     waiting.for_each(
         [this](const store::FeedRow& feed) { release_lease(feed); });  // not started: free for others
     waiting.clear();
+    release_kept();
+    kept_timer.cancel();
+    if (conn.ok()) (void)store.forget_poller(owner);
     pages.stop();
     // Alert deliveries in flight finish too; none is started from now on.
     alerts->stop([this] {
@@ -753,7 +918,14 @@ struct Poller::Impl {
   bool all_claimed = false;       // `once` has claimed its last feed
   bool search_backlog = false;    // the last indexing run stopped with versions left
   std::chrono::steady_clock::time_point last_prune{};
-  bool more_due = false;  // the last claim was full: more feeds may be waiting
+  bool more_due = false;                            // the last claim was full: more feeds may be waiting
+  Claim refill_kind = Claim::unleased;              // what the last claim took, and a refill takes again
+  std::unordered_map<std::int64_t, KeptFeed> kept;  // by feed id
+  std::set<std::pair<HostGate::Clock::time_point, std::int64_t>> kept_order;  // by due time
+  asio::steady_timer kept_timer{io};
+  std::optional<HostGate::Clock::time_point> kept_wake;  // when kept_timer fires, if armed
+  int share = std::numeric_limits<int>::max();           // feeds this daemon may hold (beat())
+  std::chrono::steady_clock::time_point last_sweep{};
   PageChecker pages{PageChecker::Deps{io, fetcher, gate, store, metrics, owner, [this] { page_finished(); }}};
   std::unique_ptr<alerts::AlertService> alerts;
 };
@@ -767,7 +939,7 @@ int Poller::once() {
   Impl& s = *m_impl;
   if (!s.ensure_database()) return 1;
   s.once_mode = true;
-  s.poll_due(true);
+  s.poll_due(Impl::Claim::all);
   while (s.in_flight > 0 || !s.waiting.empty()) s.io.run_one();
   s.flush_unchanged();
   // Then every page that is due: new articles' first fetches and due re-checks.

@@ -129,7 +129,7 @@ std::string to_pg_opt_text_array(const std::vector<std::optional<std::string>>& 
 Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedPoll>& polls) {
   if (polls.empty()) return {};
   std::vector<std::int64_t> ids, statuses, next_in, durations, bytes;
-  std::vector<std::optional<std::string>> urls, etags, last_modified, outcomes, new_entries;
+  std::vector<std::optional<std::string>> urls, etags, last_modified, outcomes, new_entries, keep;
   for (const UnchangedPoll& p : polls) {
     const bool same_entries = p.poll.outcome == "ok";
     outcomes.emplace_back(same_entries ? "ok" : "not_modified");
@@ -142,6 +142,8 @@ Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedP
     bytes.push_back(p.poll.bytes);
     etags.push_back(p.poll.etag);
     last_modified.push_back(p.poll.last_modified);
+    keep.push_back(p.poll.keep_lease ? std::optional<std::string>(std::to_string(p.poll.keep_lease->count()))
+                                     : std::nullopt);
   }
   // RFC 9110 §13.2.2: the validators are kept verbatim; a 304 may refresh them.
   // `f.id = ANY($1)` makes the join index probes of the batch's feeds: joined
@@ -149,11 +151,14 @@ Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedP
   auto r = conn.exec(
       "WITH u AS ("
       "  SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[], $5::int[], $6::bigint[], "
-      "                       $7::text[], $8::text[], $9::text[], $10::int[]) "
-      "    AS u(id, url, status, next_in, duration_ms, bytes, etag, last_modified, outcome, new_entries)), "
+      "                       $7::text[], $8::text[], $9::text[], $10::int[], $11::int[]) "
+      "    AS u(id, url, status, next_in, duration_ms, bytes, etag, last_modified, outcome, new_entries, "
+      "keep)), "
       "upd AS ("
       "  UPDATE feeds f SET last_polled_at = now(), last_status = u.status, "
-      "    next_poll_at = now() + make_interval(secs => u.next_in), lease_owner = NULL, lease_until = NULL, "
+      "    next_poll_at = now() + make_interval(secs => u.next_in), "
+      "    lease_owner = CASE WHEN u.keep IS NULL THEN NULL ELSE f.lease_owner END, "
+      "    lease_until = now() + make_interval(secs => u.next_in + u.keep), "
       "    etag = coalesce(u.etag, f.etag), last_modified = coalesce(u.last_modified, f.last_modified), "
       "    last_success_at = now(), error_count = 0, last_error = NULL, moved_to = NULL, moved_count = 0 "
       "  FROM u WHERE f.id = u.id AND f.id = ANY($1::bigint[])) "
@@ -162,8 +167,8 @@ Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedP
       "       bytes, new_entries FROM u",
       {to_pg_int_array(ids), to_pg_opt_text_array(urls), to_pg_int_array(statuses), to_pg_int_array(next_in),
        to_pg_int_array(durations), to_pg_int_array(bytes), to_pg_opt_text_array(etags),
-       to_pg_opt_text_array(last_modified), to_pg_opt_text_array(outcomes),
-       to_pg_opt_text_array(new_entries)});
+       to_pg_opt_text_array(last_modified), to_pg_opt_text_array(outcomes), to_pg_opt_text_array(new_entries),
+       to_pg_opt_text_array(keep)});
   if (!r) return r.error();
   return {};
 }

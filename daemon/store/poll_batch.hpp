@@ -11,7 +11,8 @@
 // What is written for each poll is what Store::record_poll writes for a 304
 // without a permanent redirect: validators refreshed (coalesce: a header the
 // 304 did not repeat keeps the stored value, verbatim), error state cleared,
-// moved_to/moved_count reset, next_poll_at = now() + next_poll_in, lease released,
+// moved_to/moved_count reset, next_poll_at = now() + next_poll_in, lease released
+// (or, with keep_lease, kept until next_poll_at + keep_lease),
 // one fetch_log row with outcome not_modified. A 200 whose entries give the
 // digest of the feed's last full store (entries_digest, below) is recorded the
 // same way, with outcome ok and new_entries 0: that store already holds every

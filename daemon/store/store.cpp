@@ -113,7 +113,7 @@ Result<void> Store::ensure_scope(const std::vector<std::string>& names) {
 }
 
 Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
-                                                const std::vector<std::string>& names, bool all, int limit,
+                                                const std::vector<std::string>& names, Claim kind, int limit,
                                                 std::chrono::seconds lease,
                                                 std::optional<std::int64_t> after_id,
                                                 const std::vector<std::int64_t>& busy) {
@@ -121,37 +121,47 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
   std::string busy_ids = "{";
   for (std::size_t i = 0; i < busy.size(); ++i) busy_ids += (i ? "," : "") + std::to_string(busy[i]);
   busy_ids += "}";
-  // Each order walks an index and stops after `limit` rows: by id from the
-  // cursor (`once`, and a daemon working through a backlog), or due feeds by
-  // next_poll_at. The latter walks past the dead index entries that the feeds
-  // polled since the last vacuum left at their old next_poll_at, so repeated
-  // claims of a large backlog use the cursor instead. The claimed ids are
-  // updated through `id = ANY(ARRAY(...))`, index probes: as a semi-join
-  // (`id IN (...)`) the planner may hash a sequential scan of all feeds.
+  // Unleased feeds come from the partial index feeds_unleased (013), which
+  // holds only feeds no daemon keeps, so a tick of a daemon that keeps them
+  // all reads nothing; `all` walks the primary key from the cursor; the sweep
+  // scans every feed (there is no index on next_poll_at: every write of a
+  // feed's schedule is a HOT update). The claimed ids are updated through
+  // `id = ANY(ARRAY(...))`, index probes: as a semi-join (`id IN (...)`) the
+  // planner may hash a sequential scan of all feeds.
   static const std::string k_claim_head =
       "UPDATE feeds SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::int) "
       "WHERE id = ANY(ARRAY(SELECT id FROM feeds "
       "             WHERE name IN (SELECT name FROM fw_scope) "
-      "               AND (lease_until IS NULL OR lease_until < now()) "
       "               AND NOT (id = ANY($4::bigint[])) ";
   static const std::string k_claim_tail =
       " LIMIT $3 FOR UPDATE SKIP LOCKED)) "
       "RETURNING id, name, url, etag, last_modified, error_count, "
-      "  CASE WHEN entries_stored_at > now() - interval '1 day' THEN entries_digest END";
-  static const std::string k_claim_all = k_claim_head + "AND id > $5::bigint ORDER BY id" + k_claim_tail;
-  static const std::string k_claim_due_by_id =
-      k_claim_head + "AND next_poll_at <= now() AND id > $5::bigint ORDER BY id" + k_claim_tail;
-  static const std::string k_claim_due =
-      k_claim_head + "AND next_poll_at <= now() ORDER BY next_poll_at" + k_claim_tail;
+      "  CASE WHEN entries_stored_at > now() - interval '1 day' THEN entries_digest END, "
+      "  extract(epoch FROM entries_stored_at + interval '1 day' - now())::bigint";
+  static const std::string k_free = "AND (lease_until IS NULL OR lease_until < now()) ";
+  static const std::string k_claim_all =
+      k_claim_head + k_free + "AND id > $5::bigint ORDER BY id" + k_claim_tail;
+  static const std::string k_claim_unleased_by_id =
+      k_claim_head + "AND lease_owner IS NULL AND next_poll_at <= now() AND id > $5::bigint ORDER BY id" +
+      k_claim_tail;
+  static const std::string k_claim_unleased =
+      k_claim_head + "AND lease_owner IS NULL AND next_poll_at <= now() ORDER BY next_poll_at" + k_claim_tail;
+  static const std::string k_claim_sweep =
+      k_claim_head +
+      "AND next_poll_at <= now() AND (lease_until < now() OR lease_owner = $1) ORDER BY next_poll_at" +
+      k_claim_tail;
   std::vector<db::Param> params{owner, std::to_string(lease.count()), std::to_string(limit), busy_ids};
-  const std::string* sql = &k_claim_due;
-  if (all || after_id) {
-    sql = all ? &k_claim_all : &k_claim_due_by_id;
+  const std::string* sql = &k_claim_unleased;
+  if (kind == Claim::sweep) {
+    sql = &k_claim_sweep;
+  } else if (kind == Claim::all || after_id) {
+    sql = kind == Claim::all ? &k_claim_all : &k_claim_unleased_by_id;
     params.emplace_back(std::to_string(after_id.value_or(0)));
   }
   auto r = m_conn.exec(*sql, params);
   if (!r) return r.error();
   std::vector<FeedRow> rows;
+  const auto now = std::chrono::steady_clock::now();
   for (int i = 0; i < r->size(); ++i) {
     FeedRow f;
     f.id = r->get_int(i, 0);
@@ -161,6 +171,7 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
     f.last_modified = r->get_opt(i, 4);
     f.error_count = static_cast<int>(r->get_int(i, 5));
     f.entries_digest = r->get_opt(i, 6);
+    if (f.entries_digest) f.entries_digest_until = now + std::chrono::seconds(r->get_int(i, 7));
     rows.push_back(std::move(f));
   }
   return rows;
@@ -168,13 +179,46 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
 
 Result<std::optional<std::int64_t>> Store::seconds_until_next_due(const std::vector<std::string>& names) {
   if (auto s = ensure_scope(names); !s) return s.error();
-  // The earliest next_poll_at of a configured feed: the index in order, stopping at the first.
+  // The earliest next_poll_at of an unleased configured feed (feeds_unleased).
+  // No row when there is none (min() would give NULL, which greatest() ignores).
   auto r = m_conn.exec(
       "SELECT ceil(greatest(0, extract(epoch FROM next_poll_at - now())))::bigint FROM feeds "
-      "WHERE name IN (SELECT name FROM fw_scope) ORDER BY next_poll_at LIMIT 1");
+      "WHERE lease_owner IS NULL AND name IN (SELECT name FROM fw_scope) ORDER BY next_poll_at LIMIT 1");
   if (!r) return r.error();
   if (r->empty() || r->is_null(0, 0)) return std::optional<std::int64_t>{};
   return std::optional<std::int64_t>{r->get_int(0, 0)};
+}
+
+Result<void> Store::release_feeds(const std::string& owner, const std::vector<std::int64_t>& ids) {
+  if (ids.empty()) return {};
+  std::string list = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + std::to_string(ids[i]);
+  list += "}";
+  auto r = m_conn.exec(
+      "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = ANY($1::bigint[]) AND lease_owner "
+      "= $2",
+      {list, owner});
+  if (!r) return r.error();
+  return {};
+}
+
+Result<int> Store::heartbeat(const std::string& owner, std::chrono::seconds alive_for) {
+  auto r = m_conn.exec(
+      "WITH beat AS (INSERT INTO pollers (owner, alive_until) VALUES ($1, now() + make_interval(secs => "
+      "$2::int)) "
+      "              ON CONFLICT (owner) DO UPDATE SET alive_until = excluded.alive_until) "
+      "SELECT 1 + count(*) FROM pollers WHERE alive_until > now() AND owner <> $1",
+      {owner, std::to_string(alive_for.count())});
+  if (!r) return r.error();
+  return static_cast<int>(r->get_int(0, 0));
+}
+
+Result<void> Store::forget_poller(const std::string& owner) {
+  // Rows of daemons that died are dropped here too, a day after their last beat.
+  auto r =
+      m_conn.exec("DELETE FROM pollers WHERE owner = $1 OR alive_until < now() - interval '1 day'", {owner});
+  if (!r) return r.error();
+  return {};
 }
 
 Result<void> Store::emit(const ArticleEvent& event) {
@@ -194,7 +238,9 @@ Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll
   // same UPDATE, from the row's old values).
   auto r = m_conn.exec(
       "UPDATE feeds SET last_polled_at = now(), last_status = $2::int, "
-      "  next_poll_at = now() + make_interval(secs => $3::int), lease_owner = NULL, lease_until = NULL, "
+      "  next_poll_at = now() + make_interval(secs => $3::int), "
+      "  lease_owner = CASE WHEN $13::int IS NULL THEN NULL ELSE lease_owner END, "
+      "  lease_until = now() + make_interval(secs => $3::int + $13::int), "
       "  etag = CASE WHEN $4::bool THEN coalesce($5, etag) ELSE etag END, "
       "  last_modified = CASE WHEN $4::bool THEN coalesce($6, last_modified) ELSE last_modified END, "
       "  last_success_at = CASE WHEN $4::bool THEN now() ELSE last_success_at END, "
@@ -211,7 +257,8 @@ Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll
       {id, poll.status ? db::Param(std::to_string(*poll.status)) : std::nullopt,
        std::to_string(poll.next_poll_in.count()), success ? "true" : "false", poll.etag, poll.last_modified,
        poll.error, parsed ? parsed->title : std::nullopt, parsed ? parsed->link : std::nullopt,
-       std::to_string(counts.new_articles), parsed ? poll.entries_digest : std::nullopt, poll.moved_to});
+       std::to_string(counts.new_articles), parsed ? poll.entries_digest : std::nullopt, poll.moved_to,
+       poll.keep_lease ? db::Param(std::to_string(poll.keep_lease->count())) : std::nullopt});
   if (!r) return r.error();
   if (success && !r->empty() && r->get_int(0, 0) >= k_moves_to_follow) {
     auto moved = m_conn.exec(

@@ -37,6 +37,8 @@ struct FeedRow {
   // The entries_digest of the feed's last full store while it is trusted (a
   // day), else nullopt: a poll whose entries give the same digest stores nothing.
   std::optional<std::string> entries_digest;
+  // Until when entries_digest may be trusted (kept feeds carry it from poll to poll).
+  std::chrono::steady_clock::time_point entries_digest_until{};
 };
 
 // What one poll brought back, as the store records it.
@@ -54,6 +56,10 @@ struct PollRecord {
   // A parsed feed's entries_digest (feed rows keep the one of their last full
   // store); nullopt when nothing was parsed.
   std::optional<std::string> entries_digest;
+  // Set by a running daemon that keeps the feed (sql/013_kept_leases.sql): the
+  // row stays leased by its owner until next_poll_at plus this. Unset: the
+  // lease is released.
+  std::optional<std::chrono::seconds> keep_lease;
 };
 
 struct StoreCounts {
@@ -126,20 +132,37 @@ class Store {
   // URLs (forgetting their validators). Feeds no longer configured are left as they are.
   Result<void> sync_feeds(const std::vector<config::FeedConfig>& feeds);
 
-  // Claims feeds among `names` that are due (or all of them when `all`) and not
-  // leased by another daemon, with a lease of `lease`. SKIP LOCKED: several
-  // daemons never claim the same feed. Without `after_id` due feeds come most
-  // overdue first; with it, feeds come in id order after `after_id`, so
-  // repeated claims sweep the table once (an index walk from where the last
-  // one stopped, not past every feed already claimed). Feeds in `busy` (this
+  // Which feeds a claim takes (all of them among `names`, never one leased by
+  // another daemon whose lease still runs):
+  enum class Claim {
+    all,       // every feed (`once`), in id order after `after_id`
+    unleased,  // due feeds with no lease at all (an index of unleased feeds)
+    sweep,     // due feeds whose lease ran out, and this daemon's own due
+               // feeds outside `busy` (kept ones the database made due
+               // earlier): a scan of every feed, run about once a minute
+  };
+  // Claims up to `limit` feeds, each with a lease of `lease`. SKIP LOCKED:
+  // several daemons never claim the same feed. Unleased feeds come most
+  // overdue first, or in id order after `after_id` when it is given, so that
+  // repeated claims of a backlog walk the table once. Feeds in `busy` (this
   // daemon's polls under way, leased by it) are never claimed again.
   Result<std::vector<FeedRow>> claim_feeds(const std::string& owner, const std::vector<std::string>& names,
-                                           bool all, int limit, std::chrono::seconds lease,
+                                           Claim kind, int limit, std::chrono::seconds lease,
                                            std::optional<std::int64_t> after_id = std::nullopt,
                                            const std::vector<std::int64_t>& busy = {});
 
-  // Seconds until the earliest configured feed is due (0 when one is due now).
+  // Seconds until the earliest unleased configured feed is due (0 when one is
+  // due now); nullopt when every feed is leased (kept by running daemons).
   Result<std::optional<std::int64_t>> seconds_until_next_due(const std::vector<std::string>& names);
+
+  // Gives up this daemon's leases of `ids` (kept feeds, claims not started).
+  Result<void> release_feeds(const std::string& owner, const std::vector<std::int64_t>& ids);
+
+  // This daemon's heartbeat in `pollers` (alive for `alive_for` more); returns
+  // how many daemons are alive, itself included.
+  Result<int> heartbeat(const std::string& owner, std::chrono::seconds alive_for);
+  // Removes this daemon's `pollers` row (a clean stop).
+  Result<void> forget_poller(const std::string& owner);
 
   // A successful poll with a parsed feed: articles, versions, feed state, log.
   Result<StoreCounts> record_feed(const FeedRow& feed, const PollRecord& poll, const feed::Feed& parsed);

@@ -1,0 +1,202 @@
+// A running daemon keeps the feeds it polls (sql/013_kept_leases.sql): each
+// stays leased by it until its next poll is due plus the lease, and is polled
+// again from the daemon's own schedule, with no claim; a daemon started later
+// gets a share from the others; a dead daemon's kept feeds are taken over once
+// their leases run out, and not before.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/http_server.hpp"
+#include "tests/support/support.hpp"
+
+namespace fw::test {
+namespace {
+
+std::string rss(const std::string& title) {
+  return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>" + title +
+         "</title><link>http://x/</link><item><title>a</title><guid>http://x/" + title +
+         "</guid></item></channel></rss>";
+}
+
+std::string config_yaml(const TempDatabase& db, const TempDir& dir, const HttpServer& server, int feeds,
+                        const std::string& interval) {
+  std::string yaml = "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" + dir.path() +
+                     "\"\nhttp:\n  allow_private_networks: true\n  timeout: 3s\n"
+                     "  per_host: { max_concurrent: 8, min_delay: 0s }\nfeeds:\n";
+  for (int i = 0; i < feeds; ++i) {
+    yaml += "  - name: f" + std::to_string(i) + "\n    url: \"" + server.url("/feed/" + std::to_string(i)) +
+            "\"\n    interval: " + interval + "\n    fetch_articles: false\n";
+  }
+  return yaml;
+}
+
+std::string owner_of(const Child& daemon) {
+  std::string err = daemon.err();
+  std::size_t at = err.find("owner=");
+  if (at == std::string::npos) return {};
+  return err.substr(at + 6, err.find_first_of(" \n", at) - at - 6);
+}
+
+// Between its polls a kept feed is leased by the daemon, so no claim could
+// take it (a claim takes only unleased feeds and leases that ran out): polls
+// that go on while the row is never free come from the daemon's own
+// schedule. Validators a 304 refreshes are used by the next request.
+TEST(KeptLeases, RunningDaemonPollsItsKeptFeedsWithoutFreeingThem) {
+  TempDatabase db;
+  TempDir dir;
+  std::mutex mu;
+  int served = 0;
+  HttpServer server([&](const HttpRequest&) {
+    std::lock_guard lock(mu);
+    ++served;
+    // The first answer has a body and ETag "v1"; then 304s, each with the next ETag.
+    if (served == 1) return HttpReply{200, {{"ETag", "\"v1\""}}, rss("kept")};
+    return HttpReply{304, {{"ETag", "\"v" + std::to_string(served) + "\""}}, ""};
+  });
+  std::string cfg = dir.write("c.yaml", config_yaml(db, dir, server, 1, "1s"));
+  ASSERT_EQ(run_feedwatch({"migrate", "--config", cfg}).exit_code, 0);
+  Child daemon({"run", "--config", cfg, "--lease", "20s"});
+  ASSERT_TRUE(eventually([&] { return !owner_of(daemon).empty(); }, 60)) << daemon.err();
+  const std::string owner = owner_of(daemon);
+  ASSERT_TRUE(eventually([&] { return server.requests().size() >= 2; }, 60)) << daemon.err();
+
+  // From the second poll on, sampled until four more polls have come: the
+  // row is leased by the daemon every time, until next_poll_at + the lease.
+  const std::size_t before = server.requests().size();
+  int samples = 0;
+  while (server.requests().size() < before + 4) {
+    ASSERT_EQ(
+        db.scalar("SELECT lease_owner = $1 AND lease_until > now() "
+                  "AND lease_until - next_poll_at BETWEEN interval '19 s' AND interval '21 s' FROM feeds",
+                  {owner}),
+        "t")
+        << daemon.err();
+    ++samples;
+    ASSERT_LT(samples, 1200) << "the kept feed stopped being polled";
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  // Each request carried the ETag of the answer before it: the kept feed's
+  // validators follow the 304s.
+  std::vector<HttpRequest> requests = server.requests();
+  ASSERT_GE(requests.size(), 6U);
+  EXPECT_FALSE(requests[0].has_header("if-none-match"));
+  for (std::size_t i = 1; i < requests.size(); ++i)
+    EXPECT_EQ(requests[i].header("if-none-match"), "\"v" + std::to_string(i) + "\"") << "request " << i;
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pollers WHERE owner = $1", {owner}), "1");
+
+  // A clean stop gives the feed back and leaves the daemons' table.
+  daemon.signal(SIGTERM);
+  ASSERT_TRUE(daemon.wait_for(30).has_value());
+  EXPECT_EQ(db.scalar("SELECT lease_owner IS NULL AND lease_until IS NULL FROM feeds"), "t");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pollers"), "0");
+}
+
+// A daemon started while another one keeps every feed gets about half of
+// them: the first gives back what exceeds its share at its next tick, and the
+// second claims those when they are due.
+TEST(KeptLeases, DaemonStartedLaterGetsAShare) {
+  constexpr int k_feeds = 40;
+  TempDatabase db;
+  TempDir dir;
+  HttpServer server([](const HttpRequest& r) { return HttpReply{200, {}, rss(r.target)}; }, /*threads=*/4);
+  std::string cfg = dir.write("c.yaml", config_yaml(db, dir, server, k_feeds, "1h"));
+  ASSERT_EQ(run_feedwatch({"migrate", "--config", cfg}).exit_code, 0);
+  Child first({"run", "--config", cfg});
+  ASSERT_TRUE(eventually([&] { return server.requests().size() == k_feeds; }, 60)) << first.err();
+  ASSERT_TRUE(eventually([&] { return !owner_of(first).empty(); }, 10));
+  const std::string owner = owner_of(first);
+  ASSERT_TRUE(eventually(
+      [&] { return db.scalar("SELECT count(*) FROM feeds WHERE lease_owner = $1", {owner}) == "40"; }, 30));
+
+  Child second({"run", "--config", cfg});
+  // Within a tick (30 s) of the first daemon: its share is 20, and 20 kept
+  // feeds go back, those due last first.
+  ASSERT_TRUE(eventually(
+      [&] { return db.scalar("SELECT count(*) FROM feeds WHERE lease_owner = $1", {owner}) == "20"; }, 90))
+      << first.err();
+  EXPECT_NE(first.err().find("feeds_released count=20 share=20 daemons=2"), std::string::npos) << first.err();
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pollers WHERE alive_until > now()"), "2");
+
+  // Every feed due again: the first daemon's sweep takes back its kept ones,
+  // the second claims the rest. Each feed is fetched once more, and both work.
+  db.scalar("WITH u AS (UPDATE feeds SET next_poll_at = now() RETURNING 1) SELECT count(*) FROM u");
+  ASSERT_TRUE(eventually([&] { return server.requests().size() == 2 * k_feeds; }, 120))
+      << first.err() << second.err();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  std::map<std::string, int> hits;
+  for (const HttpRequest& r : server.requests()) ++hits[r.target];
+  EXPECT_EQ(hits.size(), static_cast<std::size_t>(k_feeds));
+  for (const auto& [target, n] : hits) EXPECT_EQ(n, 2) << target;
+  const std::string second_owner = owner_of(second);
+  EXPECT_GT(std::stoi(db.scalar("SELECT count(*) FROM feeds WHERE lease_owner = $1", {second_owner})), 0);
+  EXPECT_GT(std::stoi(db.scalar("SELECT count(*) FROM feeds WHERE lease_owner = $1", {owner})), 0);
+  for (Child* d : {&first, &second}) {
+    d->signal(SIGTERM);
+    ASSERT_TRUE(d->wait_for(30).has_value());
+  }
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM feeds WHERE lease_owner IS NOT NULL"), "0");
+}
+
+// A daemon killed while it keeps feeds: no one polls them until next_poll_at
+// + the lease (the dead daemon's lease_until), then another daemon does.
+TEST(KeptLeases, DeadDaemonsKeptFeedsAreTakenOverWhenTheirLeasesRunOut) {
+  constexpr int k_feeds = 5;
+  TempDatabase db;
+  TempDir dir;
+  HttpServer server([](const HttpRequest& r) { return HttpReply{200, {}, rss(r.target)}; });
+  std::string cfg = dir.write("c.yaml", config_yaml(db, dir, server, k_feeds, "2s"));
+  ASSERT_EQ(run_feedwatch({"migrate", "--config", cfg}).exit_code, 0);
+  auto victim = std::make_unique<Child>(std::vector<std::string>{"run", "--config", cfg, "--lease", "6s"});
+  ASSERT_TRUE(eventually([&] { return server.requests().size() >= 2 * k_feeds; }, 60)) << victim->err();
+  ASSERT_TRUE(eventually([&] { return !owner_of(*victim).empty(); }, 10));
+  const std::string owner = owner_of(*victim);
+  victim->signal(SIGKILL);
+  ASSERT_TRUE(victim->wait_for(10).has_value());
+  const auto killed_at = std::chrono::steady_clock::now();
+  const std::size_t served_at_kill = server.requests().size();
+
+  // Each feed's lease as the dead daemon left it.
+  std::map<std::string, std::chrono::steady_clock::time_point> lease_end;
+  db::Connection conn = db.connect();
+  auto rows = conn.exec(
+      "SELECT '/feed/' || substr(name, 2), (extract(epoch FROM lease_until - now()) * 1000)::bigint "
+      "FROM feeds WHERE lease_owner = $1",
+      {owner});
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), k_feeds) << "every feed was kept by the daemon";
+  for (int i = 0; i < rows->size(); ++i)
+    lease_end[std::string(rows->get(i, 0))] = killed_at + std::chrono::milliseconds(rows->get_int(i, 1));
+
+  Child heir({"run", "--config", cfg, "--lease", "6s"});
+  // Every feed polled again (the heir finds run-out leases by its sweep, about once a minute).
+  const auto feeds_polled_since_kill = [&] {
+    std::set<std::string> targets;
+    const std::vector<HttpRequest> all = server.requests();
+    for (std::size_t i = served_at_kill; i < all.size(); ++i) targets.insert(all[i].target);
+    return targets.size();
+  };
+  ASSERT_TRUE(eventually([&] { return feeds_polled_since_kill() == k_feeds; }, 150)) << heir.err();
+  std::map<std::string, bool> taken;
+  const std::vector<HttpRequest> requests = server.requests();
+  for (std::size_t i = served_at_kill; i < requests.size(); ++i) {
+    const HttpRequest& r = requests[i];
+    if (taken[r.target]) continue;
+    taken[r.target] = true;
+    // 100 ms for the slack of reading the clock on both sides.
+    EXPECT_GE(r.received, lease_end.at(r.target) - std::chrono::milliseconds(100)) << r.target;
+  }
+  EXPECT_EQ(taken.size(), static_cast<std::size_t>(k_feeds));
+  heir.signal(SIGTERM);
+  ASSERT_TRUE(heir.wait_for(30).has_value());
+}
+
+}  // namespace
+}  // namespace fw::test
