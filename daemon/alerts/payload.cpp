@@ -7,30 +7,15 @@
 #include <nlohmann/json.hpp>
 
 #include "parsers/diff/utf8.hpp"
+#include "parsers/text/normalize.hpp"
 
 namespace fw::alerts {
 
 namespace {
 
 using nlohmann::json;
-
-std::string hex(const unsigned char* data, std::size_t n) {
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(k_digits[data[i] >> 4]);
-    out.push_back(k_digits[data[i] & 15]);
-  }
-  return out;
-}
-
-std::string sha256_hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
-  return hex(digest, len);
-}
+using text::hex;
+using text::sha256_hex;
 
 json opt(const std::optional<std::string>& s) {
   return s ? json(*s) : json(nullptr);

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <memory>
 
+#include "parsers/text/normalize.hpp"
+
 namespace fw::store {
 
 namespace {
@@ -60,14 +62,7 @@ class Digest {
     std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
     unsigned int len = 0;
     EVP_DigestFinal_ex(m_ctx.get(), md.data(), &len);
-    static constexpr std::string_view k_hex = "0123456789abcdef";
-    std::string out;
-    out.reserve(2 * len);
-    for (unsigned int i = 0; i < len; ++i) {
-      out.push_back(k_hex[md[i] >> 4U]);
-      out.push_back(k_hex[md[i] & 15U]);
-    }
-    return out;
+    return text::hex(md.data(), len);
   }
 
  private:

@@ -70,12 +70,16 @@ std::string sha256_hex(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int len = 0;
   EVP_Digest(bytes.data(), bytes.size(), digest.data(), &len, EVP_sha256(), nullptr);
+  return hex(digest.data(), len);
+}
+
+std::string hex(const unsigned char* data, std::size_t n) {
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(k_hex[digest[i] >> 4]);
-    out.push_back(k_hex[digest[i] & 0xF]);
+  out.reserve(2 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(k_hex[data[i] >> 4]);
+    out.push_back(k_hex[data[i] & 0xF]);
   }
   return out;
 }

@@ -15,6 +15,9 @@ std::string normalize_for_hash(std::string_view text);
 // Lower-case hex SHA-256 of the bytes.
 std::string sha256_hex(std::string_view bytes);
 
+// Lower-case hex of `n` bytes (digests).
+std::string hex(const unsigned char* data, std::size_t n);
+
 // The identity hash of a version: SHA-256 of normalized title, a separator, normalized body.
 std::string version_hash(std::string_view title, std::string_view body);
 
