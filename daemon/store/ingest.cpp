@@ -143,8 +143,7 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
       "SELECT a.id, a.article_key, a.version_count, a.fetch_pages, v.id, v.version, coalesce(v.title, ''), "
       "       CASE WHEN af.entry_digest = n.d THEN NULL ELSE v.body_text END, v.text_sha256, "
       "       extract(epoch FROM v.page_modified_at)::bigint, "
-      "       EXISTS (SELECT 1 FROM article_versions p WHERE p.article_id = a.id AND p.source = 'page'), "
-      "       coalesce(af.entry_digest = n.d, false) "
+      "       EXISTS (SELECT 1 FROM article_versions p WHERE p.article_id = a.id AND p.source = 'page') "
       "FROM unnest($1::text[], $2::text[]) AS n(k, d) "
       "JOIN articles a ON a.article_key = n.k "
       "LEFT JOIN article_feeds af ON af.article_id = a.id AND af.feed_id = $3::bigint "
@@ -176,9 +175,10 @@ Result<void> Store::store_chunk(const FeedRow& feed, std::span<const feed::Entry
     old.title = std::string(found->get(row, 6));
     old.text_sha256 = std::string(found->get(row, 8));
     if (!found->is_null(row, 9)) old.modified = found->get_int(row, 9);
-    if (found->get(row, 11) == "t") {
+    if (found->is_null(row, 7)) {
       // The feed lists the entry exactly as when it was last stored: nothing to
-      // extract, nothing to compare (its body column is NULL).
+      // extract, nothing to compare (body_text is NOT NULL: only a matching
+      // entry digest gives NULL here).
       it.action = Item::Action::unchanged;
       it.previous = std::move(old);
       continue;
