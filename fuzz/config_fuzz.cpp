@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const fw::config::Config config = fw::config::load_string(yaml, "fuzz.yaml");
     const std::string first = fw::config::summary(config);
-    if (size % 8 == 0 && fw::config::summary(fw::config::load_string(yaml, "fuzz.yaml")) != first) std::abort();
+    if (size % 8 == 0 && fw::config::summary(fw::config::load_string(yaml, "fuzz.yaml")) != first)
+      std::abort();
   } catch (const fw::config::ConfigError& e) {
     if (e.problems().empty()) std::abort();
     for (const std::string& p : e.problems()) {

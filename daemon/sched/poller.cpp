@@ -318,6 +318,8 @@ struct Poller::Impl {
 
   // Gives every kept feed back (stop, reload): others may claim them when due.
   void release_kept() {
+    kept_timer.cancel();
+    kept_wake.reset();
     if (kept.empty()) return;
     std::vector<std::int64_t> ids;
     ids.reserve(kept.size());
@@ -328,8 +330,6 @@ struct Poller::Impl {
     }
     kept.clear();
     kept_order.clear();
-    kept_timer.cancel();
-    kept_wake.reset();
   }
 
   // The heartbeat, once a tick: this daemon's share is the configured feeds
@@ -839,7 +839,6 @@ struct Poller::Impl {
         [this](const store::FeedRow& feed) { release_lease(feed); });  // not started: free for others
     waiting.clear();
     release_kept();
-    kept_timer.cancel();
     if (conn.ok()) (void)store.forget_poller(owner);
     pages.stop();
     // Alert deliveries in flight finish too; none is started from now on.

@@ -1,6 +1,7 @@
 #include "daemon/store/store.hpp"
 
 #include "daemon/store/changes.hpp"
+#include "daemon/store/poll_batch.hpp"
 #include "parsers/date/date.hpp"
 #include "parsers/diff/canonical.hpp"
 #include "parsers/extract/extract.hpp"
@@ -118,9 +119,6 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
                                                 std::optional<std::int64_t> after_id,
                                                 const std::vector<std::int64_t>& busy) {
   if (auto s = ensure_scope(names); !s) return s.error();
-  std::string busy_ids = "{";
-  for (std::size_t i = 0; i < busy.size(); ++i) busy_ids += (i ? "," : "") + std::to_string(busy[i]);
-  busy_ids += "}";
   // Unleased feeds come from the partial index feeds_unleased (013), which
   // holds only feeds no daemon keeps, so a tick of a daemon that keeps them
   // all reads nothing; `all` walks the primary key from the cursor; the sweep
@@ -150,7 +148,8 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
       k_claim_head +
       "AND next_poll_at <= now() AND (lease_until < now() OR lease_owner = $1) ORDER BY next_poll_at" +
       k_claim_tail;
-  std::vector<db::Param> params{owner, std::to_string(lease.count()), std::to_string(limit), busy_ids};
+  std::vector<db::Param> params{owner, std::to_string(lease.count()), std::to_string(limit),
+                                to_pg_int_array(busy)};
   const std::string* sql = &k_claim_unleased;
   if (kind == Claim::sweep) {
     sql = &k_claim_sweep;
@@ -191,13 +190,10 @@ Result<std::optional<std::int64_t>> Store::seconds_until_next_due(const std::vec
 
 Result<void> Store::release_feeds(const std::string& owner, const std::vector<std::int64_t>& ids) {
   if (ids.empty()) return {};
-  std::string list = "{";
-  for (std::size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + std::to_string(ids[i]);
-  list += "}";
   auto r = m_conn.exec(
       "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = ANY($1::bigint[]) AND lease_owner "
       "= $2",
-      {list, owner});
+      {to_pg_int_array(ids), owner});
   if (!r) return r.error();
   return {};
 }
