@@ -201,11 +201,11 @@ struct Poller::Impl {
     seconds lease = claim_lease();
     int unfinished = in_flight + static_cast<int>(waiting.size());
     const int window_room = claim_window() - unfinished;
-    // A running daemon holds at most its share of the feeds, kept ones
-    // included; a sweep may take back its own kept feeds, so they do not count.
-    const int share_room =
-        once_mode ? window_room : share - unfinished - (kind == Claim::sweep ? 0 : kept_count());
-    const int room = std::min(window_room, share_room);
+    // Every due feed is claimed, whatever this daemon's share: the share only
+    // bounds what it keeps (keep_room). A daemon that died still counts as
+    // live until its heartbeat runs out; a share that bounded claims would
+    // leave due feeds unpolled until then.
+    const int room = window_room;
     if (room <= 0) return;
     // Polls under way are leased by us and still due: they must not be claimed twice.
     std::vector<std::int64_t> busy(busy_ids.begin(), busy_ids.end());
@@ -220,8 +220,7 @@ struct Poller::Impl {
     }
     // A full claim means more feeds may be due now: claim again as polls finish
     // (refill) instead of waiting for the next tick.
-    // A claim cut short by the share is not: there is no more to take.
-    more_due = static_cast<int>(claimed->size()) == room && window_room <= share_room;
+    more_due = static_cast<int>(claimed->size()) == room;
     refill_kind = kind;
     if (all && !more_due) all_claimed = true;
     check_pages();
@@ -253,10 +252,21 @@ struct Poller::Impl {
 
   int kept_count() const { return static_cast<int>(kept.size()); }
 
+  // How many more feeds this daemon may keep: at most its share of the
+  // configured feeds (beat()). A feed polled beyond it is recorded with its
+  // lease released, for whichever daemon claims it when it is due.
+  int keep_room() const { return stopping ? 0 : share - kept_count(); }
+  bool may_keep() const { return keep_room() > 0; }  // a stopping daemon keeps nothing
+
   // After a poll's record was written with poll.keep_lease: `feed` as the
   // database now holds it, due again in poll.next_poll_in.
+  // Written without it, the feed was given back: a tick claims it again when due.
   void keep(store::FeedRow feed, const store::PollRecord& poll) {
-    if (!poll.keep_lease || stopping) return;
+    if (stopping || once_mode) return;
+    if (!poll.keep_lease) {
+      tick_by(poll.next_poll_in);
+      return;
+    }
     const bool success = poll.outcome == "ok" || poll.outcome == "not_modified";
     if (success) {
       if (poll.etag) feed.etag = poll.etag;  // coalesce, as the UPDATE does
@@ -343,8 +353,9 @@ struct Poller::Impl {
     }
     const int feeds = static_cast<int>(feed_names.size());
     share = (feeds + *live - 1) / std::max(*live, 1);
-    const int held = kept_count() + in_flight + static_cast<int>(waiting.size());
-    const int excess = held - share;
+    // Polls under way are not counted: they are kept afterwards only while
+    // there is room (keep_room).
+    const int excess = kept_count() - share;
     if (excess <= std::max(8, share / 16) || kept.empty()) return;
     std::vector<std::int64_t> ids;
     for (auto it = kept_order.rbegin(); it != kept_order.rend() && static_cast<int>(ids.size()) < excess;
@@ -557,6 +568,7 @@ struct Poller::Impl {
       parse_failed(parsed.error().message);
       return;
     }
+    if (!may_keep()) poll.keep_lease.reset();
     auto counts = store.record_feed(feed, poll, *parsed);
     if (!counts) {
       metrics.store_failed();
@@ -641,7 +653,7 @@ struct Poller::Impl {
   }
 
   void record(const store::FeedRow& feed, store::PollRecord poll) {
-    if (stopping) poll.keep_lease.reset();  // a stopping daemon keeps nothing
+    if (!may_keep()) poll.keep_lease.reset();
     notify_status(feed, poll.outcome);
     if (auto r = store.record_poll(feed, poll); !r) {
       metrics.store_failed();
@@ -675,8 +687,10 @@ struct Poller::Impl {
     unchanged_timer.cancel();
     std::vector<store::UnchangedPoll> batch = std::move(unchanged);
     unchanged.clear();
-    if (stopping) {
-      for (store::UnchangedPoll& p : batch) p.poll.keep_lease.reset();  // a stopping daemon keeps nothing
+    // A stopping daemon keeps nothing; a running one up to its share.
+    int room = keep_room();
+    for (store::UnchangedPoll& p : batch) {
+      if (p.poll.keep_lease && room-- <= 0) p.poll.keep_lease.reset();
     }
     notify_status(batch.back().feed, "not_modified");
     spdlog::info("polls_unchanged count={} last_feed={}", batch.size(), batch.back().feed.name);
@@ -696,7 +710,17 @@ struct Poller::Impl {
         {std::to_string(feed.id), owner});
   }
 
+  // The next tick comes no later than `delay` from now (and at least a second
+  // from now, so feeds given back within a second share one tick).
+  void tick_by(seconds delay) {
+    delay = std::max(delay, seconds(1));
+    if (HostGate::Clock::now() + delay >= tick_at) return;
+    tick.cancel();
+    schedule_tick(delay);
+  }
+
   void schedule_tick(seconds delay) {
+    tick_at = HostGate::Clock::now() + delay;
     tick.expires_after(delay);
     tick.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping) return;
@@ -925,6 +949,7 @@ struct Poller::Impl {
   std::optional<HostGate::Clock::time_point> kept_wake;  // when kept_timer fires, if armed
   int share = std::numeric_limits<int>::max();           // feeds this daemon may hold (beat())
   std::chrono::steady_clock::time_point last_sweep{};
+  HostGate::Clock::time_point tick_at{};  // when the pending tick fires (schedule_tick)
   PageChecker pages{PageChecker::Deps{io, fetcher, gate, store, metrics, owner, [this] { page_finished(); }}};
   std::unique_ptr<alerts::AlertService> alerts;
 };

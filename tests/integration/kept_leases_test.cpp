@@ -5,6 +5,7 @@
 // their leases run out, and not before.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <map>
@@ -143,6 +144,49 @@ TEST(KeptLeases, DaemonStartedLaterGetsAShare) {
     ASSERT_TRUE(d->wait_for(30).has_value());
   }
   EXPECT_EQ(db.scalar("SELECT count(*) FROM feeds WHERE lease_owner IS NOT NULL"), "0");
+}
+
+// A daemon that died still counts as live until its heartbeat runs out, and
+// meanwhile the daemons left have a smaller share. The share bounds only what
+// a daemon keeps: every due feed is still polled, and those beyond the share
+// are given back after each poll (here a `pollers` row that never runs out
+// halves the share for good).
+TEST(KeptLeases, FeedsBeyondTheShareArePolledAndGivenBack) {
+  constexpr int k_feeds = 4;
+  TempDatabase db;
+  TempDir dir;
+  HttpServer server([](const HttpRequest& r) { return HttpReply{200, {}, rss(r.target)}; });
+  std::string cfg = dir.write("c.yaml", config_yaml(db, dir, server, k_feeds, "1s"));
+  ASSERT_EQ(run_feedwatch({"migrate", "--config", cfg}).exit_code, 0);
+  db.scalar(
+      "INSERT INTO pollers (owner, alive_until) VALUES ('gone:1', now() + interval '1 hour') "
+      "RETURNING owner");
+  Child daemon({"run", "--config", cfg, "--lease", "10s"});
+  ASSERT_TRUE(eventually([&] { return !owner_of(daemon).empty(); }, 60)) << daemon.err();
+  const std::string owner = owner_of(daemon);
+  const auto polls_per_feed = [&] {
+    std::map<std::string, int> hits;
+    for (const HttpRequest& r : server.requests()) ++hits[r.target];
+    return hits;
+  };
+  // Sampled until every feed has been polled three times: the daemon never
+  // keeps more than its share (2 of 4) between polls.
+  int samples = 0;
+  for (;;) {
+    const std::map<std::string, int> hits = polls_per_feed();
+    if (hits.size() == k_feeds &&
+        std::all_of(hits.begin(), hits.end(), [](const auto& h) { return h.second >= 3; }))
+      break;
+    EXPECT_LE(std::stoi(db.scalar(
+                  "SELECT count(*) FROM feeds WHERE lease_owner = $1 AND next_poll_at > now()", {owner})),
+              2);
+    ++samples;
+    ASSERT_LT(samples, 1200) << "some feeds were not polled: " << server.requests().size() << " requests\n"
+                             << daemon.err();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  daemon.signal(SIGTERM);
+  ASSERT_TRUE(daemon.wait_for(30).has_value());
 }
 
 // A daemon killed while it keeps feeds: no one polls them until next_poll_at
