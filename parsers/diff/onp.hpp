@@ -8,6 +8,21 @@
 #include <memory>
 #include <vector>
 
+// The search's inner loops compare interned token ids, billions of times
+// over a fuzzing run: tracing those compares for libFuzzer (-fsanitize=fuzzer
+// instruments every comparison and edge) teaches it nothing about its input
+// and made diff_fuzz several times slower (bench/README.md, "Long fuzzing
+// runs"). compose() and trace() are left out of coverage; AddressSanitizer
+// and UBSan still check them.
+#if defined(__has_attribute)
+#if __has_attribute(no_sanitize_coverage)
+#define FW_NO_SANITIZE_COVERAGE __attribute__((no_sanitize_coverage))
+#endif
+#endif
+#ifndef FW_NO_SANITIZE_COVERAGE
+#define FW_NO_SANITIZE_COVERAGE
+#endif
+
 namespace fw::diff::detail {
 
 // A run of differing elements: old [a0, a1) became new [b0, b1).
@@ -83,7 +98,7 @@ class OnpSearch {
   // back as the previous round's fp; the way back redoes each point's choice
   // between its two neighbours from the rows (trace()). Same points, one
   // store per snake instead of five.
-  bool compose() {
+  FW_NO_SANITIZE_COVERAGE bool compose() {
     const std::uint32_t* const a = m_a;
     const std::uint32_t* const b = m_b;
     const auto m = static_cast<std::int32_t>(m_m);
@@ -170,7 +185,7 @@ class OnpSearch {
   // fp[k - 1] + 1 > fp[k + 1], else below (k + 1), each from the round
   // compose() read it from; a neighbour no round reached counts as -1, and
   // taking one ends the path.
-  void trace(std::int32_t p, std::int32_t delta) {
+  FW_NO_SANITIZE_COVERAGE void trace(std::int32_t p, std::int32_t delta) {
     // Row q (diagonals -q .. delta + q) starts after rows 0 .. q - 1, which
     // hold delta + 2r + 1 each; row[k] is diagonal k, and row q - 1 starts
     // delta + 2q entries before row q (as in compose()).
