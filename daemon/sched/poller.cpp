@@ -7,9 +7,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cerrno>
 #include <cmath>
 #include <ctime>
 #include <deque>
+#include <fstream>
 #include <limits>
 #include <optional>
 #include <random>
@@ -66,10 +68,38 @@ constexpr std::chrono::milliseconds k_kept_grain{1000};
 // A daemon's heartbeat in `pollers` lasts this long: three ticks.
 constexpr seconds k_alive_for{3 * k_max_tick};
 
-std::string make_owner_id() {
+std::string host_name() {
   char host[256] = {};
   gethostname(host, sizeof host - 1);
-  return std::string(host) + ":" + std::to_string(getpid());
+  return host;
+}
+
+std::string make_owner_id() {
+  return host_name() + ":" + std::to_string(getpid());
+}
+
+std::string read_comm(const std::string& path) {
+  std::ifstream in(path);
+  std::string comm;
+  std::getline(in, comm);
+  return comm;
+}
+
+// Whether the daemon with this owner id on this host still runs: its pid is
+// there and runs the same program as this one. A pid that is gone, or that
+// now belongs to another program, is a daemon that died. When in doubt (an id
+// that is no "host:pid"), alive.
+bool local_daemon_alive(const std::string& owner) {
+  const std::size_t colon = owner.rfind(':');
+  if (colon == std::string::npos) return true;
+  const std::string digits = owner.substr(colon + 1);
+  if (digits.empty() || digits.size() > 9 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return true;
+  const std::string proc = "/proc/" + digits;
+  if (access(proc.c_str(), F_OK) != 0) return errno != ENOENT;
+  const std::string comm = read_comm(proc + "/comm");
+  return comm.empty() || comm == read_comm("/proc/self/comm");
 }
 
 constexpr seconds k_max_hint{24 * 3600};         // the longest interval a feed's own hints may set
@@ -115,6 +145,7 @@ struct Poller::Impl {
         options(std::move(options_)),
         fetcher(io, fetch_options(config)),
         store(conn),
+        machine(host_name()),
         owner(make_owner_id()),
         tick(io),
         drain(io),
@@ -367,6 +398,27 @@ struct Poller::Impl {
     }
     for (std::int64_t id : ids) unkeep(id);
     spdlog::info("feeds_released count={} share={} daemons={}", ids.size(), share, *live);
+  }
+
+  // A daemon on this host that died (systemd restarted the service after a
+  // crash, say) would hold its kept feeds until their leases ran out, minutes
+  // on: with each sweep, and the first tick, its feeds go back at once and
+  // its `pollers` row goes, so that the share counts only live daemons.
+  // Daemons on other hosts are left to their leases and heartbeats.
+  void bury_dead_neighbours() {
+    auto owners = store.pollers_on_host(machine);
+    if (!owners) {
+      spdlog::warn("pollers_failed error=\"{}\"", owners.error().message);
+      return;
+    }
+    for (const std::string& other : *owners) {
+      if (other == owner || local_daemon_alive(other)) continue;
+      if (auto freed = store.bury_poller(other); !freed) {
+        spdlog::warn("bury_failed owner={} error=\"{}\"", other, freed.error().message);
+      } else {
+        spdlog::info("dead_daemon_feeds_released owner={} feeds={}", other, *freed);
+      }
+    }
   }
 
   // Called as polls finish: when fewer than half the parallel slots' worth of
@@ -724,9 +776,14 @@ struct Poller::Impl {
     tick.expires_after(delay);
     tick.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping) return;
-      if (ensure_database()) beat();
+      const auto now = std::chrono::steady_clock::now();
+      const bool sweep = now - last_sweep >= k_sweep_every;
+      if (ensure_database()) {
+        if (sweep) bury_dead_neighbours();
+        beat();
+      }
       poll_due(Claim::unleased);
-      if (auto now = std::chrono::steady_clock::now(); now - last_sweep >= k_sweep_every) {
+      if (sweep) {
         last_sweep = now;
         poll_due(Claim::sweep);
       }
@@ -888,7 +945,8 @@ struct Poller::Impl {
   net::Fetcher fetcher;
   db::Connection conn;
   store::Store store;
-  std::string owner;
+  std::string machine;  // this host's name, the first part of owner ids
+  std::string owner;    // this daemon's id, "host:pid", in leases and `pollers`
   asio::steady_timer tick;
   asio::steady_timer drain;
   asio::steady_timer heartbeat{io};

@@ -217,6 +217,26 @@ Result<void> Store::forget_poller(const std::string& owner) {
   return {};
 }
 
+Result<std::vector<std::string>> Store::pollers_on_host(const std::string& host) {
+  // A prefix compared as text, not LIKE: a host name may hold '_'.
+  auto r = m_conn.exec("SELECT owner FROM pollers WHERE left(owner, length($1) + 1) = $1 || ':'", {host});
+  if (!r) return r.error();
+  std::vector<std::string> owners;
+  for (int i = 0; i < r->size(); ++i) owners.emplace_back(r->get(i, 0));
+  return owners;
+}
+
+Result<std::int64_t> Store::bury_poller(const std::string& owner) {
+  auto r = m_conn.exec(
+      "WITH freed AS (UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 "
+      "               RETURNING 1), "
+      "     gone AS (DELETE FROM pollers WHERE owner = $1) "
+      "SELECT count(*) FROM freed",
+      {owner});
+  if (!r) return r.error();
+  return r->get_int(0, 0);
+}
+
 Result<void> Store::emit(const ArticleEvent& event) {
   if (!m_sink) return {};
   return m_sink(m_conn, event);

@@ -163,6 +163,12 @@ class Store {
   Result<int> heartbeat(const std::string& owner, std::chrono::seconds alive_for);
   // Removes this daemon's `pollers` row (a clean stop).
   Result<void> forget_poller(const std::string& owner);
+  // The owners in `pollers` of daemons on `host` (owner ids "host:pid").
+  Result<std::vector<std::string>> pollers_on_host(const std::string& host);
+  // A daemon known to be dead: its feeds' leases (kept or claimed) are given
+  // back and its `pollers` row removed, in one statement. Returns how many
+  // feeds it held.
+  Result<std::int64_t> bury_poller(const std::string& owner);
 
   // A successful poll with a parsed feed: articles, versions, feed state, log.
   Result<StoreCounts> record_feed(const FeedRow& feed, const PollRecord& poll, const feed::Feed& parsed);

@@ -125,6 +125,9 @@ TEST(KeptLeases, DaemonStartedLaterGetsAShare) {
       << first.err();
   EXPECT_NE(first.err().find("feeds_released count=20 share=20 daemons=2"), std::string::npos) << first.err();
   EXPECT_EQ(db.scalar("SELECT count(*) FROM pollers WHERE alive_until > now()"), "2");
+  // Two daemons alive on one host: neither takes the other for dead.
+  EXPECT_EQ(first.err().find("dead_daemon_feeds_released"), std::string::npos) << first.err();
+  EXPECT_EQ(second.err().find("dead_daemon_feeds_released"), std::string::npos) << second.err();
 
   // Every feed due again: the first daemon's sweep takes back its kept ones,
   // the second claims the rest. Each feed is fetched once more, and both work.
@@ -189,8 +192,9 @@ TEST(KeptLeases, FeedsBeyondTheShareArePolledAndGivenBack) {
   ASSERT_TRUE(daemon.wait_for(30).has_value());
 }
 
-// A daemon killed while it keeps feeds: no one polls them until next_poll_at
-// + the lease (the dead daemon's lease_until), then another daemon does.
+// A daemon on another host killed while it keeps feeds: no one polls them
+// until next_poll_at + the lease (the dead daemon's lease_until), then another
+// daemon does.
 TEST(KeptLeases, DeadDaemonsKeptFeedsAreTakenOverWhenTheirLeasesRunOut) {
   constexpr int k_feeds = 5;
   TempDatabase db;
@@ -201,11 +205,19 @@ TEST(KeptLeases, DeadDaemonsKeptFeedsAreTakenOverWhenTheirLeasesRunOut) {
   auto victim = std::make_unique<Child>(std::vector<std::string>{"run", "--config", cfg, "--lease", "6s"});
   ASSERT_TRUE(eventually([&] { return server.requests().size() >= 2 * k_feeds; }, 60)) << victim->err();
   ASSERT_TRUE(eventually([&] { return !owner_of(*victim).empty(); }, 10));
-  const std::string owner = owner_of(*victim);
+  const std::string victim_owner = owner_of(*victim);
   victim->signal(SIGKILL);
   ASSERT_TRUE(victim->wait_for(10).has_value());
   const auto killed_at = std::chrono::steady_clock::now();
   const std::size_t served_at_kill = server.requests().size();
+  // An heir on the victim's machine would see at once that it died (the next
+  // test): renamed as a daemon on another host, it leaves its feeds to their leases.
+  const std::string owner = "elsewhere.example:" + victim_owner.substr(victim_owner.rfind(':') + 1);
+  ASSERT_EQ(db.scalar("WITH f AS (UPDATE feeds SET lease_owner = $2 WHERE lease_owner = $1 RETURNING 1), "
+                      "p AS (UPDATE pollers SET owner = $2 WHERE owner = $1 RETURNING 1) "
+                      "SELECT (SELECT count(*) FROM f) || '/' || (SELECT count(*) FROM p)",
+                      {victim_owner, owner}),
+            std::to_string(k_feeds) + "/1");
 
   // Each feed's lease as the dead daemon left it.
   std::map<std::string, std::chrono::steady_clock::time_point> lease_end;
@@ -238,6 +250,52 @@ TEST(KeptLeases, DeadDaemonsKeptFeedsAreTakenOverWhenTheirLeasesRunOut) {
     EXPECT_GE(r.received, lease_end.at(r.target) - std::chrono::milliseconds(100)) << r.target;
   }
   EXPECT_EQ(taken.size(), static_cast<std::size_t>(k_feeds));
+  heir.signal(SIGTERM);
+  ASSERT_TRUE(heir.wait_for(30).has_value());
+}
+
+// A daemon on this host killed while it keeps feeds (systemd restarting a
+// crashed service): the heir sees that its pid is gone and takes the feeds
+// at once, long before their leases would run out, and removes its row
+// from `pollers`.
+TEST(KeptLeases, DeadDaemonOnThisHostIsReplacedAtOnce) {
+  constexpr int k_feeds = 5;
+  TempDatabase db;
+  TempDir dir;
+  HttpServer server([](const HttpRequest& r) { return HttpReply{200, {}, rss(r.target)}; });
+  std::string cfg = dir.write("c.yaml", config_yaml(db, dir, server, k_feeds, "2s"));
+  ASSERT_EQ(run_feedwatch({"migrate", "--config", cfg}).exit_code, 0);
+  auto victim = std::make_unique<Child>(std::vector<std::string>{"run", "--config", cfg, "--lease", "120s"});
+  ASSERT_TRUE(eventually([&] { return server.requests().size() >= 2 * k_feeds; }, 60)) << victim->err();
+  ASSERT_TRUE(eventually([&] { return !owner_of(*victim).empty(); }, 10));
+  const std::string victim_owner = owner_of(*victim);
+  victim->signal(SIGKILL);
+  ASSERT_TRUE(victim->wait_for(10).has_value());
+  ASSERT_EQ(db.scalar("SELECT count(*) FROM feeds WHERE lease_owner = $1 AND lease_until > now() + "
+                      "interval '100 s'",
+                      {victim_owner}),
+            std::to_string(k_feeds))
+      << "every feed was kept by the victim for two more minutes";
+  const std::size_t served_at_kill = server.requests().size();
+  const auto killed_at = std::chrono::steady_clock::now();
+
+  Child heir({"run", "--config", cfg, "--lease", "120s"});
+  ASSERT_TRUE(eventually(
+      [&] {
+        std::set<std::string> targets;
+        const std::vector<HttpRequest> all = server.requests();
+        for (std::size_t i = served_at_kill; i < all.size(); ++i) targets.insert(all[i].target);
+        return targets.size() == k_feeds;
+      },
+      60))
+      << heir.err();
+  // Each feed at its next due time, not after the lease (100 s and more).
+  EXPECT_LT(std::chrono::steady_clock::now() - killed_at, std::chrono::seconds(60));
+  EXPECT_NE(heir.err().find("dead_daemon_feeds_released owner=" + victim_owner + " feeds=5"),
+            std::string::npos)
+      << heir.err();
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pollers WHERE owner = $1", {victim_owner}), "0");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM feeds WHERE lease_owner = $1", {victim_owner}), "0");
   heir.signal(SIGTERM);
   ASSERT_TRUE(heir.wait_for(30).has_value());
 }
