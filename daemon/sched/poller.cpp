@@ -186,6 +186,11 @@ struct Poller::Impl {
       spdlog::error("sync_feeds_failed error=\"{}\"", s.error().message);
       return false;
     }
+    // Polls whose record failed while the database was away left their feeds
+    // leased to this daemon, where no claim of unleased feeds finds them: the
+    // next sweep (it takes this daemon's own due feeds, whatever their lease)
+    // comes at the next tick instead of within the minute.
+    last_sweep = {};
     return true;
   }
 
@@ -623,9 +628,8 @@ struct Poller::Impl {
     if (!may_keep()) poll.keep_lease.reset();
     auto counts = store.record_feed(feed, poll, *parsed);
     if (!counts) {
-      metrics.store_failed();
-      spdlog::error("store_failed feed={} error=\"{}\"", feed.name, counts.error().message);
-      return;  // the lease expires and the poll is retried
+      store_failed(feed, counts.error().message);
+      return;
     }
     store::FeedRow stored = feed;
     stored.entries_digest = poll.entries_digest;
@@ -704,12 +708,21 @@ struct Poller::Impl {
     if (std::string moved = store.take_moved_feed(); !moved.empty()) spdlog::info("feed_moved {}", moved);
   }
 
+  // A poll whose record failed leaves its feed leased to this daemon and due:
+  // the sweep takes it again once the database answers (ensure_database). A
+  // tick within seconds tries to reconnect, rather than the one planned when
+  // every feed was leased, up to k_max_tick away.
+  void store_failed(const store::FeedRow& feed, const std::string& error) {
+    metrics.store_failed();
+    spdlog::error("store_failed feed={} error=\"{}\"", feed.name, error);
+    tick_by(seconds(5));
+  }
+
   void record(const store::FeedRow& feed, store::PollRecord poll) {
     if (!may_keep()) poll.keep_lease.reset();
     notify_status(feed, poll.outcome);
     if (auto r = store.record_poll(feed, poll); !r) {
-      metrics.store_failed();
-      spdlog::error("store_failed feed={} error=\"{}\"", feed.name, r.error().message);
+      store_failed(feed, r.error().message);
     } else {
       keep(feed, poll);
     }
@@ -765,6 +778,7 @@ struct Poller::Impl {
   // The next tick comes no later than `delay` from now (and at least a second
   // from now, so feeds given back within a second share one tick).
   void tick_by(seconds delay) {
+    if (stopping || once_mode) return;
     delay = std::max(delay, seconds(1));
     if (HostGate::Clock::now() + delay >= tick_at) return;
     tick.cancel();
@@ -776,9 +790,10 @@ struct Poller::Impl {
     tick.expires_after(delay);
     tick.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping) return;
+      const bool database = ensure_database();  // first: a reconnection asks for a sweep
       const auto now = std::chrono::steady_clock::now();
       const bool sweep = now - last_sweep >= k_sweep_every;
-      if (ensure_database()) {
+      if (database) {
         if (sweep) bury_dead_neighbours();
         beat();
       }
