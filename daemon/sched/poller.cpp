@@ -525,6 +525,7 @@ struct Poller::Impl {
     store::PollRecord poll;
     // A running daemon keeps the feed (sql/013_kept_leases.sql) unless its
     // URL may change (a permanent redirect, below).
+    poll.owner = owner;
     if (!once_mode && !stopping) poll.keep_lease = claim_lease();
     if (auto* failure = std::get_if<net::FetchFailure>(&result)) {
       if (stopping) {
@@ -631,6 +632,7 @@ struct Poller::Impl {
       store_failed(feed, counts.error().message);
       return;
     }
+    if (!counts->kept) lease_lost(feed, poll);
     store::FeedRow stored = feed;
     stored.entries_digest = poll.entries_digest;
     stored.entries_digest_until = HostGate::Clock::now() + std::chrono::hours(24);
@@ -708,6 +710,16 @@ struct Poller::Impl {
     if (std::string moved = store.take_moved_feed(); !moved.empty()) spdlog::info("feed_moved {}", moved);
   }
 
+  // A record that was to keep the feed, written while another daemon held its
+  // lease (this one stalled past the lease, and that one's sweep took the
+  // feed over): the feed is that daemon's now, and this one forgets it, or
+  // both would go on polling it.
+  void lease_lost(const store::FeedRow& feed, store::PollRecord& poll) {
+    if (!poll.keep_lease) return;
+    spdlog::warn("lease_lost feed={}: another daemon holds it now", feed.name);
+    poll.keep_lease.reset();
+  }
+
   // A poll whose record failed leaves its feed leased to this daemon and due:
   // the sweep takes it again once the database answers (ensure_database). A
   // tick within seconds tries to reconnect, rather than the one planned when
@@ -724,6 +736,7 @@ struct Poller::Impl {
     if (auto r = store.record_poll(feed, poll); !r) {
       store_failed(feed, r.error().message);
     } else {
+      if (!*r) lease_lost(feed, poll);
       keep(feed, poll);
     }
     log_move();
@@ -759,14 +772,19 @@ struct Poller::Impl {
     }
     notify_status(batch.back().feed, "not_modified");
     spdlog::info("polls_unchanged count={} last_feed={}", batch.size(), batch.back().feed.name);
-    if (auto r = store::record_unchanged(conn, batch); !r) {
+    auto still_ours = store::record_unchanged(conn, batch);
+    if (!still_ours) {
       // One bad row must not cost the others their record: write them one by one.
       spdlog::warn("batch_failed polls={} error=\"{}\": recording them one by one", batch.size(),
-                   r.error().message);
+                   still_ours.error().message);
       for (const store::UnchangedPoll& p : batch) record(p.feed, p.poll);
       return;
     }
-    for (store::UnchangedPoll& p : batch) keep(std::move(p.feed), p.poll);
+    const std::unordered_set<std::int64_t> kept_ids(still_ours->begin(), still_ours->end());
+    for (store::UnchangedPoll& p : batch) {
+      if (!kept_ids.count(p.feed.id)) lease_lost(p.feed, p.poll);
+      keep(std::move(p.feed), p.poll);
+    }
   }
 
   void release_lease(const store::FeedRow& feed) {

@@ -121,8 +121,9 @@ std::string to_pg_opt_text_array(const std::vector<std::optional<std::string>>& 
   return out;
 }
 
-Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedPoll>& polls) {
-  if (polls.empty()) return {};
+Result<std::vector<std::int64_t>> record_unchanged(db::Connection& conn,
+                                                   const std::vector<UnchangedPoll>& polls) {
+  if (polls.empty()) return std::vector<std::int64_t>{};
   std::vector<std::int64_t> ids, statuses, next_in, durations, bytes;
   std::vector<std::optional<std::string>> urls, etags, last_modified, outcomes, new_entries, keep;
   for (const UnchangedPoll& p : polls) {
@@ -143,6 +144,8 @@ Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedP
   // RFC 9110 §13.2.2: the validators are kept verbatim; a 304 may refresh them.
   // `f.id = ANY($1)` makes the join index probes of the batch's feeds: joined
   // with unnest alone, the planner may hash a sequential scan of every feed.
+  // Leases are kept or released only when they are the batch owner's ($12) or
+  // nobody's, as in Store::write_poll_state.
   auto r = conn.exec(
       "WITH u AS ("
       "  SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[], $5::int[], $6::bigint[], "
@@ -152,20 +155,27 @@ Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedP
       "upd AS ("
       "  UPDATE feeds f SET last_polled_at = now(), last_status = u.status, "
       "    next_poll_at = now() + make_interval(secs => u.next_in), "
-      "    lease_owner = CASE WHEN u.keep IS NULL THEN NULL ELSE f.lease_owner END, "
-      "    lease_until = now() + make_interval(secs => u.next_in + u.keep), "
+      "    lease_owner = CASE WHEN f.lease_owner <> $12 THEN f.lease_owner WHEN u.keep IS NULL THEN NULL "
+      "                       ELSE $12 END, "
+      "    lease_until = CASE WHEN f.lease_owner <> $12 THEN f.lease_until "
+      "                       ELSE now() + make_interval(secs => u.next_in + u.keep) END, "
       "    etag = coalesce(u.etag, f.etag), last_modified = coalesce(u.last_modified, f.last_modified), "
       "    last_success_at = now(), error_count = 0, last_error = NULL, moved_to = NULL, moved_count = 0 "
-      "  FROM u WHERE f.id = u.id AND f.id = ANY($1::bigint[])) "
-      "INSERT INTO fetch_log (feed_id, url, started_at, duration_ms, status, outcome, bytes, new_entries) "
-      "SELECT id, url, now() - duration_ms * interval '1 millisecond', duration_ms, status, outcome, "
-      "       bytes, new_entries FROM u",
+      "  FROM u WHERE f.id = u.id AND f.id = ANY($1::bigint[]) RETURNING f.id, f.lease_owner), "
+      "logged AS ("
+      "  INSERT INTO fetch_log (feed_id, url, started_at, duration_ms, status, outcome, bytes, new_entries) "
+      "  SELECT id, url, now() - duration_ms * interval '1 millisecond', duration_ms, status, outcome, "
+      "         bytes, new_entries FROM u) "
+      "SELECT id FROM upd WHERE lease_owner = $12",
       {to_pg_int_array(ids), to_pg_opt_text_array(urls), to_pg_int_array(statuses), to_pg_int_array(next_in),
        to_pg_int_array(durations), to_pg_int_array(bytes), to_pg_opt_text_array(etags),
        to_pg_opt_text_array(last_modified), to_pg_opt_text_array(outcomes), to_pg_opt_text_array(new_entries),
-       to_pg_opt_text_array(keep)});
+       to_pg_opt_text_array(keep), polls.front().poll.owner});
   if (!r) return r.error();
-  return {};
+  std::vector<std::int64_t> kept;
+  kept.reserve(static_cast<std::size_t>(r->size()));
+  for (int i = 0; i < r->size(); ++i) kept.push_back(r->get_int(i, 0));
+  return kept;
 }
 
 }  // namespace fw::store

@@ -48,7 +48,11 @@ std::string entries_digest(const FeedRow& feed, const feed::Feed& parsed);
 std::string entry_digest(const feed::Entry& entry);
 
 // Records every poll of `polls` in one statement (nothing when it is empty).
-Result<void> record_unchanged(db::Connection& conn, const std::vector<UnchangedPoll>& polls);
+// Returns the ids of the feeds that stay leased to their polls' owner (each
+// poll's PollRecord::owner: one daemon's batch), in no order: those with
+// keep_lease whose lease was still that daemon's or nobody's.
+Result<std::vector<std::int64_t>> record_unchanged(db::Connection& conn,
+                                                   const std::vector<UnchangedPoll>& polls);
 
 // "{1,2}" / "{\"a\",NULL}" in PostgreSQL's array input syntax.
 std::string to_pg_int_array(const std::vector<std::int64_t>& items);

@@ -242,7 +242,7 @@ Result<void> Store::emit(const ArticleEvent& event) {
   return m_sink(m_conn, event);
 }
 
-Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll, const feed::Feed* parsed,
+Result<bool> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll, const feed::Feed* parsed,
                                      const StoreCounts& counts) {
   const bool success = poll.outcome == "ok" || poll.outcome == "not_modified";
   const std::string id = std::to_string(feed.id);
@@ -252,11 +252,16 @@ Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll
   // after k_moves_to_follow successful polls in a row were permanently
   // redirected to the same place (moved_to, moved_count: counted here, in the
   // same UPDATE, from the row's old values).
+  // The lease is kept ($13) or released only when it is poll.owner's ($14) or
+  // nobody's: another daemon's (it took the feed over while this one stalled
+  // past the lease) stays as it is, and this daemon does not keep the feed.
   auto r = m_conn.exec(
       "UPDATE feeds SET last_polled_at = now(), last_status = $2::int, "
       "  next_poll_at = now() + make_interval(secs => $3::int), "
-      "  lease_owner = CASE WHEN $13::int IS NULL THEN NULL ELSE lease_owner END, "
-      "  lease_until = now() + make_interval(secs => $3::int + $13::int), "
+      "  lease_owner = CASE WHEN lease_owner <> $14 THEN lease_owner WHEN $13::int IS NULL THEN NULL ELSE "
+      "$14 END, "
+      "  lease_until = CASE WHEN lease_owner <> $14 THEN lease_until "
+      "                     ELSE now() + make_interval(secs => $3::int + $13::int) END, "
       "  etag = CASE WHEN $4::bool THEN coalesce($5, etag) ELSE etag END, "
       "  last_modified = CASE WHEN $4::bool THEN coalesce($6, last_modified) ELSE last_modified END, "
       "  last_success_at = CASE WHEN $4::bool THEN now() ELSE last_success_at END, "
@@ -269,13 +274,14 @@ Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll
       "  moved_count = CASE WHEN NOT $4::bool THEN moved_count WHEN $12::text IS NULL THEN 0 "
       "                     WHEN moved_to = $12 THEN moved_count + 1 ELSE 1 END, "
       "  moved_to = CASE WHEN $4::bool THEN $12 ELSE moved_to END "
-      "WHERE id = $1 RETURNING moved_count",
+      "WHERE id = $1 RETURNING moved_count, coalesce(lease_owner = $14, false)",
       {id, poll.status ? db::Param(std::to_string(*poll.status)) : std::nullopt,
        std::to_string(poll.next_poll_in.count()), success ? "true" : "false", poll.etag, poll.last_modified,
        poll.error, parsed ? parsed->title : std::nullopt, parsed ? parsed->link : std::nullopt,
        std::to_string(counts.new_articles), parsed ? poll.entries_digest : std::nullopt, poll.moved_to,
-       poll.keep_lease ? db::Param(std::to_string(poll.keep_lease->count())) : std::nullopt});
+       poll.keep_lease ? db::Param(std::to_string(poll.keep_lease->count())) : std::nullopt, poll.owner});
   if (!r) return r.error();
+  const bool kept = !r->empty() && r->get(0, 1) == "t";
   if (success && !r->empty() && r->get_int(0, 0) >= k_moves_to_follow) {
     auto moved = m_conn.exec(
         "UPDATE feeds SET url = moved_to, moved_to = NULL, moved_count = 0 WHERE id = $1 RETURNING url",
@@ -293,7 +299,7 @@ Result<void> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll
        std::to_string(poll.bytes), parsed ? db::Param(std::to_string(counts.new_articles)) : std::nullopt,
        poll.error});
   if (!log) return log.error();
-  return {};
+  return kept;
 }
 
 Result<StoreCounts> Store::record_feed(const FeedRow& feed, const PollRecord& poll,
@@ -302,16 +308,20 @@ Result<StoreCounts> Store::record_feed(const FeedRow& feed, const PollRecord& po
   db::Transaction tx(m_conn);
   if (!tx.begun()) return tx.begin_error();
   if (auto r = store_all(feed, parsed.entries, counts); !r) return r.error();
-  if (auto r = write_poll_state(feed, poll, &parsed, counts); !r) return r.error();
+  auto kept = write_poll_state(feed, poll, &parsed, counts);
+  if (!kept) return kept.error();
   if (auto r = tx.commit(); !r) return r.error();
+  counts.kept = *kept;
   return counts;
 }
 
-Result<void> Store::record_poll(const FeedRow& feed, const PollRecord& poll) {
+Result<bool> Store::record_poll(const FeedRow& feed, const PollRecord& poll) {
   db::Transaction tx(m_conn);
   if (!tx.begun()) return tx.begin_error();
-  if (auto r = write_poll_state(feed, poll, nullptr, StoreCounts{}); !r) return r.error();
-  return tx.commit();
+  auto kept = write_poll_state(feed, poll, nullptr, StoreCounts{});
+  if (!kept) return kept.error();
+  if (auto r = tx.commit(); !r) return r.error();
+  return *kept;
 }
 
 Result<StoreCounts> Store::store_entries(

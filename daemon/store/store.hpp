@@ -60,6 +60,11 @@ struct PollRecord {
   // row stays leased by its owner until next_poll_at plus this. Unset: the
   // lease is released.
   std::optional<std::chrono::seconds> keep_lease;
+  // The daemon that polled (its lease owner id). The record keeps or releases
+  // the row's lease only when the lease is this daemon's or nobody's: a feed
+  // that another daemon took over meanwhile (this one stalled past its lease)
+  // stays that daemon's.
+  std::string owner;
 };
 
 struct StoreCounts {
@@ -67,6 +72,7 @@ struct StoreCounts {
   int new_versions = 0;  // versions of articles already known (edits seen in the feed)
   int unchanged = 0;
   int duplicates = 0;  // entries repeating an earlier entry's identity in the same document
+  bool kept = false;   // the feed stays leased to PollRecord::owner (keep_lease, the lease still its own)
 };
 
 // An article whose page is due to be fetched (claimed with a lease).
@@ -173,7 +179,8 @@ class Store {
   // A successful poll with a parsed feed: articles, versions, feed state, log.
   Result<StoreCounts> record_feed(const FeedRow& feed, const PollRecord& poll, const feed::Feed& parsed);
   // A poll that stored no entries (304, HTTP error, network or parse failure).
-  Result<void> record_poll(const FeedRow& feed, const PollRecord& poll);
+  // True when the feed stays leased to poll.owner (StoreCounts::kept).
+  Result<bool> record_poll(const FeedRow& feed, const PollRecord& poll);
   // Entries found outside a poll (archive backfill), stored as a poll's are,
   // in one transaction together with `also` (the caller's own bookkeeping);
   // the feed's poll state and the fetch log are left alone.
@@ -196,7 +203,8 @@ class Store {
   Result<void> release_article(const ArticleRow& article, const std::string& owner);
 
  private:
-  Result<void> write_poll_state(const FeedRow& feed, const PollRecord& poll, const feed::Feed* parsed,
+  // True when the feed stays leased to poll.owner.
+  Result<bool> write_poll_state(const FeedRow& feed, const PollRecord& poll, const feed::Feed* parsed,
                                 const StoreCounts& counts);
   // Entries, set-based in chunks (ingest.cpp): duplicates dropped, the rest in
   // a few statements per chunk; changed entries one by one (store_changed).

@@ -300,5 +300,40 @@ TEST(KeptLeases, DeadDaemonOnThisHostIsReplacedAtOnce) {
   ASSERT_TRUE(heir.wait_for(30).has_value());
 }
 
+// A daemon that stalled past its lease while another daemon's sweep took its
+// feed over: its next record (from its own schedule, with no claim) leaves
+// the other daemon's lease alone, and it stops polling the feed, or both
+// daemons would go on polling it. (The feed answers the same entries every
+// time, so the loss is seen by the batch of unchanged polls.)
+TEST(KeptLeases, DaemonGivesUpAKeptFeedThatAnotherDaemonTookOver) {
+  TempDatabase db;
+  TempDir dir;
+  HttpServer server([](const HttpRequest&) { return HttpReply{200, {}, rss("taken")}; });
+  std::string cfg = dir.write("c.yaml", config_yaml(db, dir, server, 1, "1s"));
+  ASSERT_EQ(run_feedwatch({"migrate", "--config", cfg}).exit_code, 0);
+  Child daemon({"run", "--config", cfg, "--lease", "20s"});
+  ASSERT_TRUE(eventually([&] { return !owner_of(daemon).empty(); }, 60)) << daemon.err();
+  const std::string owner = owner_of(daemon);
+  ASSERT_TRUE(eventually([&] { return server.requests().size() >= 2; }, 60)) << daemon.err();
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT lease_owner FROM feeds") == owner; }, 10))
+      << daemon.err();
+
+  // Another daemon's sweep takes the feed (its lease as this daemon left it would have to have run out).
+  db.scalar(
+      "WITH t AS (UPDATE feeds SET lease_owner = 'elsewhere.example:7', "
+      "lease_until = now() + interval '1 hour' RETURNING 1) SELECT count(*) FROM t");
+  ASSERT_TRUE(eventually([&] { return daemon.err().find("lease_lost feed=f0") != std::string::npos; }, 30))
+      << daemon.err();
+  const std::size_t after_loss = server.requests().size();
+  std::this_thread::sleep_for(std::chrono::seconds(4));  // four intervals
+  EXPECT_LE(server.requests().size(), after_loss + 1) << "the daemon still polls a feed it lost";
+  EXPECT_EQ(
+      db.scalar("SELECT lease_owner || ' ' || (lease_until > now() + interval '50 minutes') FROM feeds"),
+      "elsewhere.example:7 true");
+  daemon.signal(SIGTERM);
+  ASSERT_TRUE(daemon.wait_for(30).has_value());
+  EXPECT_EQ(db.scalar("SELECT lease_owner FROM feeds"), "elsewhere.example:7");
+}
+
 }  // namespace
 }  // namespace fw::test
