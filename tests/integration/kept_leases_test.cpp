@@ -192,6 +192,19 @@ TEST(KeptLeases, FeedsBeyondTheShareArePolledAndGivenBack) {
   ASSERT_TRUE(daemon.wait_for(30).has_value());
 }
 
+// Runs a daemon with the lease given until it has polled every one of
+// `feeds` twice, then kills it with SIGKILL; its owner id in `owner`.
+void run_then_kill(const std::string& cfg, const HttpServer& server, int feeds, const std::string& lease,
+                   std::string& owner) {
+  Child victim({"run", "--config", cfg, "--lease", lease});
+  ASSERT_TRUE(eventually([&] { return server.requests().size() >= 2 * static_cast<std::size_t>(feeds); }, 60))
+      << victim.err();
+  ASSERT_TRUE(eventually([&] { return !owner_of(victim).empty(); }, 10));
+  owner = owner_of(victim);
+  victim.signal(SIGKILL);
+  ASSERT_TRUE(victim.wait_for(10).has_value());
+}
+
 // A daemon on another host killed while it keeps feeds: no one polls them
 // until next_poll_at + the lease (the dead daemon's lease_until), then another
 // daemon does.
@@ -202,12 +215,8 @@ TEST(KeptLeases, DeadDaemonsKeptFeedsAreTakenOverWhenTheirLeasesRunOut) {
   HttpServer server([](const HttpRequest& r) { return HttpReply{200, {}, rss(r.target)}; });
   std::string cfg = dir.write("c.yaml", config_yaml(db, dir, server, k_feeds, "2s"));
   ASSERT_EQ(run_feedwatch({"migrate", "--config", cfg}).exit_code, 0);
-  auto victim = std::make_unique<Child>(std::vector<std::string>{"run", "--config", cfg, "--lease", "6s"});
-  ASSERT_TRUE(eventually([&] { return server.requests().size() >= 2 * k_feeds; }, 60)) << victim->err();
-  ASSERT_TRUE(eventually([&] { return !owner_of(*victim).empty(); }, 10));
-  const std::string victim_owner = owner_of(*victim);
-  victim->signal(SIGKILL);
-  ASSERT_TRUE(victim->wait_for(10).has_value());
+  std::string victim_owner;
+  ASSERT_NO_FATAL_FAILURE(run_then_kill(cfg, server, k_feeds, "6s", victim_owner));
   const auto killed_at = std::chrono::steady_clock::now();
   const std::size_t served_at_kill = server.requests().size();
   // An heir on the victim's machine would see at once that it died (the next
@@ -265,12 +274,8 @@ TEST(KeptLeases, DeadDaemonOnThisHostIsReplacedAtOnce) {
   HttpServer server([](const HttpRequest& r) { return HttpReply{200, {}, rss(r.target)}; });
   std::string cfg = dir.write("c.yaml", config_yaml(db, dir, server, k_feeds, "2s"));
   ASSERT_EQ(run_feedwatch({"migrate", "--config", cfg}).exit_code, 0);
-  auto victim = std::make_unique<Child>(std::vector<std::string>{"run", "--config", cfg, "--lease", "120s"});
-  ASSERT_TRUE(eventually([&] { return server.requests().size() >= 2 * k_feeds; }, 60)) << victim->err();
-  ASSERT_TRUE(eventually([&] { return !owner_of(*victim).empty(); }, 10));
-  const std::string victim_owner = owner_of(*victim);
-  victim->signal(SIGKILL);
-  ASSERT_TRUE(victim->wait_for(10).has_value());
+  std::string victim_owner;
+  ASSERT_NO_FATAL_FAILURE(run_then_kill(cfg, server, k_feeds, "120s", victim_owner));
   ASSERT_EQ(db.scalar("SELECT count(*) FROM feeds WHERE lease_owner = $1 AND lease_until > now() + "
                       "interval '100 s'",
                       {victim_owner}),

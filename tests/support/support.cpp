@@ -4,20 +4,26 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <random>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
+
+extern char** environ;
 
 namespace fw::test {
 
@@ -133,29 +139,42 @@ std::vector<std::string> binary_argv(const std::vector<std::string>& args) {
 }
 
 // fork + exec with stdin/stdout/stderr redirected to files.
+// Starts a child with posix_spawn. Everything (argv, environment, file
+// actions) is prepared here, in the parent: the test process has server
+// threads, and a forked child that allocated (setenv, std::string) could
+// deadlock on an allocator lock another thread held at fork time, which
+// AddressSanitizer's allocator does not reset in the child.
 int spawn(std::vector<std::string> args, const std::string& in_path, const std::string& out_path,
           const std::string& err_path, const std::vector<std::string>& env = {}) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    int in = open(in_path.c_str(), O_RDONLY);
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    // The daemon under test may contact loopback servers and nothing else.
-    setenv("FEEDWATCH_LOOPBACK_ONLY", "1", 1);
-    for (const std::string& e : env) {
-      std::size_t eq = e.find('=');
-      setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
+
+  // The daemon under test may contact loopback servers and nothing else.
+  std::vector<std::string> overrides{"FEEDWATCH_LOOPBACK_ONLY=1"};
+  overrides.insert(overrides.end(), env.begin(), env.end());
+  auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
+  std::vector<std::string> entries;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    bool replaced = std::any_of(overrides.begin(), overrides.end(),
+                                [&](const std::string& o) { return name_of(o) == name_of(entry); });
+    if (!replaced) entries.emplace_back(entry);
   }
+  entries.insert(entries.end(), overrides.begin(), overrides.end());
+  std::vector<char*> envp;
+  for (auto& e : entries) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error(std::string("cannot start ") + argv[0] + ": " + std::strerror(rc));
   return pid;
 }
 
