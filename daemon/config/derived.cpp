@@ -1,5 +1,6 @@
 #include "daemon/config/derived.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -13,6 +14,7 @@ net::FetchOptions fetch_options(const Config& config) {
   o.connect_timeout = http.connect_timeout;
   o.max_body_bytes = http.max_body_bytes;
   o.max_redirects = http.max_redirects;
+  o.max_host_connections = std::max(4L, static_cast<long>(http.per_host.max_concurrent));
   o.allow_private_networks = http.allow_private_networks;
   o.ca_file = http.ca_file;
   const char* loopback_only = std::getenv("FEEDWATCH_LOOPBACK_ONLY");

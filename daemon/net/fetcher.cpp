@@ -37,6 +37,7 @@
 #include <map>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "daemon/net/robots_cache.hpp"
 
@@ -149,6 +150,7 @@ struct Fetcher::Impl {
     bool headers_ended = false;  // the blank line after the last response's headers arrived
     std::string refused;         // why the SSRF guard refused a connection
     std::chrono::steady_clock::time_point started;
+    bool reusable = false;  // a GET with the common options only: its handle may serve the next one
     char errbuf[CURL_ERROR_SIZE] = {};
   };
 
@@ -174,7 +176,7 @@ struct Fetcher::Impl {
     curl_multi_setopt(multi.get(), CURLMOPT_SOCKETDATA, this);
     curl_multi_setopt(multi.get(), CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
     curl_multi_setopt(multi.get(), CURLMOPT_TIMERDATA, this);
-    curl_multi_setopt(multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS, 4L);
+    curl_multi_setopt(multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS, options.max_host_connections);
   }
 
   ~Impl() {
@@ -212,6 +214,10 @@ struct Fetcher::Impl {
   // timerfd_settime and a cancelled handler (8% of a polling daemon's CPU), so
   // the timer is moved only when libcurl wants it earlier than it is set; when
   // it fires before libcurl's current time, it is set again for that time.
+  // A timeout of 0 ms (libcurl asks for one whenever a transfer is added, to
+  // start it) is posted to the loop rather than set on the timer: arming the
+  // timer for "now" and again for the next time after it fires cost two
+  // timerfd_settime calls per poll.
   static int on_timer(CURLM* /*multi*/, long timeout_ms, void* userp) {
     auto* self = static_cast<Impl*>(userp);
     if (timeout_ms < 0) {
@@ -220,8 +226,24 @@ struct Fetcher::Impl {
     }
     const auto due = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     self->timeout_due = due;
+    if (timeout_ms == 0) {
+      self->post_timeout();
+      return 0;
+    }
     if (!self->timer_set || due < self->timer.expiry()) self->set_timer(due);
     return 0;
+  }
+
+  void post_timeout() {
+    if (timeout_posted) return;
+    timeout_posted = true;
+    asio::post(io, [this, alive = std::weak_ptr<const bool>(life)] {
+      if (alive.expired()) return;
+      timeout_posted = false;
+      if (!timeout_due || std::chrono::steady_clock::now() < *timeout_due) return;  // moved since
+      timeout_due.reset();
+      action(CURL_SOCKET_TIMEOUT, 0);
+    });
   }
 
   void set_timer(std::chrono::steady_clock::time_point due) {
@@ -411,6 +433,7 @@ struct Fetcher::Impl {
         r.content_type = type;
       r.elapsed = elapsed;
       result = std::move(r);
+      if (t->reusable) give_back(std::move(t->easy));
     } else {
       FetchFailure f{FetchErrorKind::network, {}, elapsed};
       std::string detail = t->errbuf[0] ? t->errbuf : curl_easy_strerror(code);
@@ -478,37 +501,22 @@ struct Fetcher::Impl {
     t->owner = this;
     t->done = std::move(done);
     t->started = std::chrono::steady_clock::now();
-    t->easy.reset(curl_easy_init());
+    // GETs with the common options reuse the handle of a finished one: a new
+    // handle (curl_easy_init, every option set, curl_easy_cleanup) cost about
+    // a sixth of libcurl's instructions per poll.
+    t->reusable = !request.post_body && !request.timeout;
+    if (t->reusable && !idle_easy.empty()) {
+      t->easy = std::move(idle_easy.back());
+      idle_easy.pop_back();
+    } else {
+      t->easy.reset(curl_easy_init());
+      set_common_options(t->easy.get());
+    }
     CURL* e = t->easy.get();
     curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(options.max_redirects));
-    curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()));
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body_bytes));
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_SHARE, share.get());
-    // The CA bundle is parsed once a day, not per connection. libcurl caches
-    // the parsed store only when no CA directory is set, and Debian's libcurl
-    // sets one by default (/etc/ssl/certs, besides the bundle made from the
-    // same certificates): with it, every new TLS connection re-read the whole
-    // store, about 50 ms of CPU (bench/tls_ca_cache.sh). So the directory is
-    // unset and the bundle alone is used: the default one, or http.ca_file.
-    curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 24L * 3600L);
-    curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
-    if (!options.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
-    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Impl::on_open_socket);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
 
@@ -523,6 +531,8 @@ struct Fetcher::Impl {
       curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, request.post_body->c_str());
       headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
     } else {
+      if (request.timeout)
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout->count()));
       headers = curl_slist_append(headers,
                                   "Accept: application/rss+xml, application/atom+xml, application/feed+json, "
                                   "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5");
@@ -546,6 +556,49 @@ struct Fetcher::Impl {
     transfers.emplace(e, std::move(t));
   }
 
+  // Options every transfer shares (FetchOptions); set once per handle.
+  void set_common_options(CURL* e) const {
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(options.max_redirects));
+    curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()));
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body_bytes));
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_SHARE, share.get());
+    // The CA bundle is parsed once a day, not per connection. libcurl caches
+    // the parsed store only when no CA directory is set, and Debian's libcurl
+    // sets one by default (/etc/ssl/certs, besides the bundle made from the
+    // same certificates): with it, every new TLS connection re-read the whole
+    // store, about 50 ms of CPU (bench/tls_ca_cache.sh). So the directory is
+    // unset and the bundle alone is used: the default one, or http.ca_file.
+    curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 24L * 3600L);
+    curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
+    if (!options.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_body);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::on_header);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Impl::on_open_socket);
+  }
+
+  // A finished GET's handle, for the next GET: nothing in it points into the
+  // transfer that is going away.
+  void give_back(std::unique_ptr<CURL, CurlEasyDeleter> easy) {
+    if (idle_easy.size() >= k_idle_handles) return;
+    CURL* e = easy.get();
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, nullptr);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, nullptr);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, nullptr);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, nullptr);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, nullptr);
+    idle_easy.push_back(std::move(easy));
+  }
+
   void cancel_all() {
     std::vector<std::unique_ptr<Transfer>> aborted;
     for (auto& [easy, t] : transfers) {
@@ -567,6 +620,13 @@ struct Fetcher::Impl {
   std::unique_ptr<CURLM, CurlMultiDeleter> multi;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers;
   std::map<curl_socket_t, std::shared_ptr<Socket>> sockets;
+  // Handles of finished GETs (give_back), for the next ones; after `multi` and
+  // `share`, so cleaned up before them.
+  static constexpr std::size_t k_idle_handles = 64;
+  std::vector<std::unique_ptr<CURL, CurlEasyDeleter>> idle_easy;
+  bool timeout_posted = false;  // a post_timeout() handler is pending
+  // Handlers posted to the loop hold a weak_ptr to it: once the fetcher is gone they do nothing.
+  std::shared_ptr<const bool> life = std::make_shared<const bool>(true);
 };
 
 namespace {
@@ -611,6 +671,8 @@ std::size_t Fetcher::in_flight() const {
 void Fetcher::set_options(FetchOptions options) {
   m_robots->set_options(robots_options(options));
   m_impl->options = std::move(options);
+  m_impl->idle_easy.clear();  // set up with the old options
+  curl_multi_setopt(m_impl->multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS, m_impl->options.max_host_connections);
 }
 
 void Fetcher::cancel_all() {

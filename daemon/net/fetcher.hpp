@@ -28,6 +28,11 @@ struct FetchOptions {
   std::chrono::milliseconds connect_timeout{10000};
   std::int64_t max_body_bytes = 10 * 1024 * 1024;  // applied after decompression
   int max_redirects = 5;
+  // Connections libcurl opens to one host at most; transfers beyond it wait
+  // inside libcurl ("pending"), which re-runs its connection set-up for each
+  // of them whenever a connection frees up. Set from http.per_host.max_concurrent
+  // (at least 4), so that requests the host gate lets through never wait there.
+  long max_host_connections = 4;
   // Refuse connections to loopback, private, link-local, multicast and
   // unspecified addresses (checked on every resolved address, redirects included).
   bool allow_private_networks = false;

@@ -200,6 +200,47 @@ TEST(Fetcher, ManyTransfersAtOnceAllComplete) {
   EXPECT_EQ(fetcher.in_flight(), 0u);
 }
 
+// GETs one after another on one fetcher reuse the handle of the one before
+// (set_common_options / give_back): nothing of a transfer may reach the next,
+// neither its validators and extra headers, nor its body, nor its failure.
+TEST(Fetcher, EachRequestOnAReusedHandleIsItsOwn) {
+  HttpServer server([](const HttpRequest& r) {
+    if (r.target == "/gone") return HttpReply{404, {}, ""};
+    if (r.header("if-none-match") == "\"v1\"") return HttpReply{304, {{"ETag", "\"v1\""}}, ""};
+    return HttpReply{200, {}, "body of " + r.target};
+  });
+  boost::asio::io_context io;
+  Fetcher fetcher(io, loopback_options());
+  auto fetch = [&](Request request) {
+    std::optional<FetchResult> out;
+    fetcher.fetch(std::move(request), [&](FetchResult r) { out = std::move(r); });
+    while (!out) io.run_one();
+    return std::move(*out);
+  };
+  Request conditional{server.url("/a"), "\"v1\"", "Wed, 23 Apr 2025 09:35:23 GMT"};
+  conditional.headers.push_back("X-Probe: one");
+  EXPECT_EQ(response_of(fetch(conditional)).status, 304);
+  const Response second = response_of(fetch({server.url("/b"), {}, {}}));
+  EXPECT_EQ(second.status, 200);
+  EXPECT_EQ(second.body, "body of /b");
+  EXPECT_EQ(second.effective_url, server.url("/b"));
+  EXPECT_EQ(response_of(fetch({server.url("/gone"), {}, {}})).status, 404);
+  FetchResult refused = fetch({"ftp://127.0.0.1/x", {}, {}});
+  ASSERT_TRUE(std::holds_alternative<FetchFailure>(refused));
+  const Response last = response_of(fetch({server.url("/c"), {}, {}}));
+  EXPECT_EQ(last.status, 200);
+  EXPECT_EQ(last.body, "body of /c");
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  EXPECT_EQ(requests[0].header("x-probe"), "one");
+  for (std::size_t i = 1; i < requests.size(); ++i) {
+    EXPECT_FALSE(requests[i].has_header("if-none-match")) << requests[i].target;
+    EXPECT_FALSE(requests[i].has_header("if-modified-since")) << requests[i].target;
+    EXPECT_FALSE(requests[i].has_header("x-probe")) << requests[i].target;
+    EXPECT_NE(requests[i].header("accept").find("application/rss+xml"), std::string::npos);
+  }
+}
+
 struct AddressCase {
   const char* address;
   bool is_private;
