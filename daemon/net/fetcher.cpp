@@ -150,7 +150,8 @@ struct Fetcher::Impl {
     bool headers_ended = false;  // the blank line after the last response's headers arrived
     std::string refused;         // why the SSRF guard refused a connection
     std::chrono::steady_clock::time_point started;
-    bool reusable = false;  // a GET with the common options only: its handle may serve the next one
+    bool reusable = false;         // a GET with the common options only: its handle may serve the next one
+    std::uint64_t generation = 0;  // of the options its handle was set up with
     char errbuf[CURL_ERROR_SIZE] = {};
   };
 
@@ -433,7 +434,7 @@ struct Fetcher::Impl {
         r.content_type = type;
       r.elapsed = elapsed;
       result = std::move(r);
-      if (t->reusable) give_back(std::move(t->easy));
+      if (t->reusable && t->generation == options_generation) give_back(std::move(t->easy));
     } else {
       FetchFailure f{FetchErrorKind::network, {}, elapsed};
       std::string detail = t->errbuf[0] ? t->errbuf : curl_easy_strerror(code);
@@ -505,6 +506,7 @@ struct Fetcher::Impl {
     // handle (curl_easy_init, every option set, curl_easy_cleanup) cost about
     // a sixth of libcurl's instructions per poll.
     t->reusable = !request.post_body && !request.timeout;
+    t->generation = options_generation;
     if (t->reusable && !idle_easy.empty()) {
       t->easy = std::move(idle_easy.back());
       idle_easy.pop_back();
@@ -624,6 +626,8 @@ struct Fetcher::Impl {
   // `share`, so cleaned up before them.
   static constexpr std::size_t k_idle_handles = 64;
   std::vector<std::unique_ptr<CURL, CurlEasyDeleter>> idle_easy;
+  // set_options() counts up: handles set up before are not given back.
+  std::uint64_t options_generation = 0;
   bool timeout_posted = false;  // a post_timeout() handler is pending
   // Handlers posted to the loop hold a weak_ptr to it: once the fetcher is gone they do nothing.
   std::shared_ptr<const bool> life = std::make_shared<const bool>(true);
@@ -671,7 +675,8 @@ std::size_t Fetcher::in_flight() const {
 void Fetcher::set_options(FetchOptions options) {
   m_robots->set_options(robots_options(options));
   m_impl->options = std::move(options);
-  m_impl->idle_easy.clear();  // set up with the old options
+  m_impl->idle_easy.clear();  // set up with the old options, as are the handles in flight
+  ++m_impl->options_generation;
   curl_multi_setopt(m_impl->multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS, m_impl->options.max_host_connections);
 }
 

@@ -241,6 +241,31 @@ TEST(Fetcher, EachRequestOnAReusedHandleIsItsOwn) {
   }
 }
 
+// A reload (set_options) applies to every request started after it, also on
+// handles of requests that were in flight when it came.
+TEST(Fetcher, NewOptionsReachRequestsAfterAReloadOnReusedHandles) {
+  HttpServer server([](const HttpRequest& r) {
+    if (r.target == "/slow") std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return HttpReply{200, {}, "ok"};
+  });
+  boost::asio::io_context io;
+  FetchOptions before = loopback_options();
+  before.user_agent = "feedwatch-test/before";
+  Fetcher fetcher(io, before);
+  int done = 0;
+  fetcher.fetch({server.url("/slow"), {}, {}}, [&](FetchResult) { ++done; });
+  FetchOptions after = loopback_options();
+  after.user_agent = "feedwatch-test/after";
+  fetcher.set_options(after);
+  while (done < 1) io.run_one();
+  fetcher.fetch({server.url("/next"), {}, {}}, [&](FetchResult) { ++done; });
+  while (done < 2) io.run_one();
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].header("user-agent"), "feedwatch-test/before");
+  EXPECT_EQ(requests[1].header("user-agent"), "feedwatch-test/after");
+}
+
 struct AddressCase {
   const char* address;
   bool is_private;
