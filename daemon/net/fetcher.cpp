@@ -523,9 +523,8 @@ struct Fetcher::Impl {
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
 
     curl_slist* headers = nullptr;
+    if (request.timeout) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout->count()));
     if (request.post_body) {
-      if (request.timeout)
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout->count()));
       curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
       // Deliveries are sparse: no connection is kept open to a receiver between them.
       curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
@@ -533,8 +532,6 @@ struct Fetcher::Impl {
       curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, request.post_body->c_str());
       headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
     } else {
-      if (request.timeout)
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout->count()));
       headers = curl_slist_append(headers,
                                   "Accept: application/rss+xml, application/atom+xml, application/feed+json, "
                                   "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5");
