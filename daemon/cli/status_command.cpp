@@ -34,16 +34,16 @@ std::string shorten(std::string text, std::size_t max) {
 Result<std::string> render_status(db::Connection& conn) {
   auto feeds = conn.exec(
       "SELECT f.name, "
-      "       extract(epoch FROM now() - f.last_success_at)::bigint, "
+      "       extract(epoch FROM now() - ps.last_success_at)::bigint, "
       "       extract(epoch FROM now() - f.last_new_article_at)::bigint, "
-      "       extract(epoch FROM f.next_poll_at - now())::bigint, "
+      "       extract(epoch FROM ps.next_poll_at - now())::bigint, "
       "       f.error_count, f.last_error, "
       "       (SELECT count(*) FROM article_feeds af WHERE af.feed_id = f.id), "
       "       (SELECT count(DISTINCT c.article_id) FROM article_feeds af "
       "         JOIN article_changes c ON c.article_id = af.article_id "
       "         WHERE af.feed_id = f.id AND NOT ('removed' = ANY (c.kinds))), "
-      "       f.lease_until > now() AND f.next_poll_at <= now(), f.last_status "
-      "FROM feeds f ORDER BY f.name");
+      "       f.lease_until > now() AND f.next_poll_at <= now(), ps.last_status "
+      "FROM feeds f JOIN feed_poll_state ps ON ps.id = f.id ORDER BY f.name");
   if (!feeds) return feeds.error();
 
   std::vector<std::vector<std::string>> rows;

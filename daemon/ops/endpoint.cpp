@@ -72,7 +72,7 @@ class Reporter {
     db::Connection* c = connection(error);
     if (!c) return {};
     auto r = c->exec(
-        "SELECT f.name, extract(epoch FROM now() - f.last_success_at)::bigint, "
+        "SELECT f.name, extract(epoch FROM now() - ps.last_success_at)::bigint, "
         "       extract(epoch FROM now() - f.last_new_article_at)::bigint, f.error_count, "
         "       (SELECT count(*) FROM article_feeds af WHERE af.feed_id = f.id), "
         "       (SELECT count(DISTINCT c.article_id) FROM article_feeds af "
@@ -88,7 +88,7 @@ class Reporter {
         "       (SELECT count(*) FROM article_feeds af JOIN article_changes c ON c.article_id = "
         "af.article_id "
         "         WHERE af.feed_id = f.id AND c.detected_at > now() - interval '7 days') "
-        "FROM feeds f ORDER BY f.name");
+        "FROM feeds f JOIN feed_poll_state ps ON ps.id = f.id ORDER BY f.name");
     if (!r) {
       *error = r.error().message;
       m_conn = db::Connection();

@@ -249,7 +249,12 @@ struct Poller::Impl {
     std::optional<std::int64_t> after;
     by_cursor = all || (by_cursor && kind == Claim::unleased);
     if (by_cursor) after = claim_cursor;
-    auto claimed = store.claim_feeds(owner, feed_names, kind, room, lease, after, busy);
+    std::vector<std::int64_t> kept_ids;
+    if (kind == Claim::sweep) {
+      kept_ids.reserve(kept.size());
+      for (const auto& [id, k] : kept) kept_ids.push_back(id);
+    }
+    auto claimed = store.claim_feeds(owner, feed_names, kind, room, lease, after, busy, kept_ids);
     if (!claimed) {
       spdlog::error("claim_failed error=\"{}\"", claimed.error().message);
       return;
@@ -362,15 +367,26 @@ struct Poller::Impl {
     dispatch();
   }
 
-  // Gives every kept feed back (stop, reload): others may claim them when due.
+  // Whole seconds from now until `due` (0 when it passed), rounded up.
+  static std::int64_t seconds_until(HostGate::Clock::time_point due) {
+    const auto left = due - HostGate::Clock::now();
+    if (left <= HostGate::Clock::duration::zero()) return 0;
+    return std::chrono::ceil<seconds>(left).count();
+  }
+
+  // Gives every kept feed back (stop, reload), with its due time (a kept
+  // feed's row may hold an old one, sql/014): others may claim them when due.
   void release_kept() {
     kept_timer.cancel();
     kept_wake.reset();
     if (kept.empty()) return;
-    std::vector<std::int64_t> ids;
+    std::vector<std::int64_t> ids, due_in;
     ids.reserve(kept.size());
-    for (const auto& [id, k] : kept) ids.push_back(id);
-    if (auto r = store.release_feeds(owner, ids); !r) {
+    for (const auto& [id, k] : kept) {
+      ids.push_back(id);
+      due_in.push_back(seconds_until(k.due));
+    }
+    if (auto r = store.release_feeds(owner, ids, due_in, claim_lease()); !r) {
       spdlog::warn("release_failed feeds={} error=\"{}\": their leases run out instead", ids.size(),
                    r.error().message);
     }
@@ -393,11 +409,13 @@ struct Poller::Impl {
     // there is room (keep_room).
     const int excess = kept_count() - share;
     if (excess <= std::max(8, share / 16) || kept.empty()) return;
-    std::vector<std::int64_t> ids;
+    std::vector<std::int64_t> ids, due_in;
     for (auto it = kept_order.rbegin(); it != kept_order.rend() && static_cast<int>(ids.size()) < excess;
-         ++it)
+         ++it) {
       ids.push_back(it->second);
-    if (auto r = store.release_feeds(owner, ids); !r) {
+      due_in.push_back(seconds_until(it->first));
+    }
+    if (auto r = store.release_feeds(owner, ids, due_in, claim_lease()); !r) {
       spdlog::warn("release_failed feeds={} error=\"{}\"", ids.size(), r.error().message);
       return;
     }
@@ -634,6 +652,7 @@ struct Poller::Impl {
     }
     if (!counts->kept) lease_lost(feed, poll);
     store::FeedRow stored = feed;
+    stored.kept_row.reset();
     stored.entries_digest = poll.entries_digest;
     stored.entries_digest_until = HostGate::Clock::now() + std::chrono::hours(24);
     keep(std::move(stored), poll);
@@ -737,7 +756,9 @@ struct Poller::Impl {
       store_failed(feed, r.error().message);
     } else {
       if (!*r) lease_lost(feed, poll);
-      keep(feed, poll);
+      store::FeedRow written = feed;
+      written.kept_row.reset();  // the row holds what a batch would not write (store::row_unchanged_by)
+      keep(std::move(written), poll);
     }
     log_move();
   }
@@ -783,6 +804,14 @@ struct Poller::Impl {
     const std::unordered_set<std::int64_t> kept_ids(still_ours->begin(), still_ours->end());
     for (store::UnchangedPoll& p : batch) {
       if (!kept_ids.count(p.feed.id)) lease_lost(p.feed, p.poll);
+      // The row now holds this poll's state (written, or already held: then
+      // the next such poll writes nothing either).
+      if (p.poll.keep_lease) {
+        p.feed.kept_row = store::FeedRow::KeptRow{p.poll.status.value_or(304), p.poll.next_poll_in.count(),
+                                                  p.poll.keep_lease->count()};
+      } else {
+        p.feed.kept_row.reset();
+      }
       keep(std::move(p.feed), p.poll);
     }
   }

@@ -121,10 +121,18 @@ std::string to_pg_opt_text_array(const std::vector<std::optional<std::string>>& 
   return out;
 }
 
+bool row_unchanged_by(const UnchangedPoll& p) {
+  const auto& row = p.feed.kept_row;
+  return row && p.poll.keep_lease && p.poll.keep_lease->count() == row->keep &&
+         p.poll.next_poll_in.count() == row->next_in && p.poll.status.value_or(304) == row->status &&
+         (!p.poll.etag || p.poll.etag == p.feed.etag) &&
+         (!p.poll.last_modified || p.poll.last_modified == p.feed.last_modified) && p.feed.error_count == 0;
+}
+
 Result<std::vector<std::int64_t>> record_unchanged(db::Connection& conn,
                                                    const std::vector<UnchangedPoll>& polls) {
   if (polls.empty()) return std::vector<std::int64_t>{};
-  std::vector<std::int64_t> ids, statuses, next_in, durations, bytes;
+  std::vector<std::int64_t> ids, statuses, next_in, durations, bytes, write_ids, log_only_ids;
   std::vector<std::optional<std::string>> urls, etags, last_modified, outcomes, new_entries, keep;
   for (const UnchangedPoll& p : polls) {
     const bool same_entries = p.poll.outcome == "ok";
@@ -140,12 +148,15 @@ Result<std::vector<std::int64_t>> record_unchanged(db::Connection& conn,
     last_modified.push_back(p.poll.last_modified);
     keep.push_back(p.poll.keep_lease ? std::optional<std::string>(std::to_string(p.poll.keep_lease->count()))
                                      : std::nullopt);
+    (row_unchanged_by(p) ? log_only_ids : write_ids).push_back(p.feed.id);
   }
   // RFC 9110 §13.2.2: the validators are kept verbatim; a 304 may refresh them.
   // `f.id = ANY($1)` makes the join index probes of the batch's feeds: joined
   // with unnest alone, the planner may hash a sequential scan of every feed.
   // Leases are kept or released only when they are the batch owner's ($12) or
-  // nobody's, as in Store::write_poll_state.
+  // nobody's, as in Store::write_poll_state. Rows that would be written with
+  // what they hold ($14, row_unchanged_by) are not written: only read, to
+  // learn whether they are still the owner's (sql/014).
   auto r = conn.exec(
       "WITH u AS ("
       "  SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[], $5::int[], $6::bigint[], "
@@ -161,16 +172,18 @@ Result<std::vector<std::int64_t>> record_unchanged(db::Connection& conn,
       "                       ELSE now() + make_interval(secs => u.next_in + u.keep) END, "
       "    etag = coalesce(u.etag, f.etag), last_modified = coalesce(u.last_modified, f.last_modified), "
       "    last_success_at = now(), error_count = 0, last_error = NULL, moved_to = NULL, moved_count = 0 "
-      "  FROM u WHERE f.id = u.id AND f.id = ANY($1::bigint[]) RETURNING f.id, f.lease_owner), "
+      "  FROM u WHERE f.id = u.id AND f.id = ANY($13::bigint[]) RETURNING f.id, f.lease_owner), "
       "logged AS ("
       "  INSERT INTO fetch_log (feed_id, url, started_at, duration_ms, status, outcome, bytes, new_entries) "
       "  SELECT id, url, now() - duration_ms * interval '1 millisecond', duration_ms, status, outcome, "
       "         bytes, new_entries FROM u) "
-      "SELECT id FROM upd WHERE lease_owner = $12",
+      "SELECT id FROM upd WHERE lease_owner = $12 "
+      "UNION ALL SELECT id FROM feeds WHERE id = ANY($14::bigint[]) AND lease_owner = $12",
       {to_pg_int_array(ids), to_pg_opt_text_array(urls), to_pg_int_array(statuses), to_pg_int_array(next_in),
        to_pg_int_array(durations), to_pg_int_array(bytes), to_pg_opt_text_array(etags),
        to_pg_opt_text_array(last_modified), to_pg_opt_text_array(outcomes), to_pg_opt_text_array(new_entries),
-       to_pg_opt_text_array(keep), polls.front().poll.owner});
+       to_pg_opt_text_array(keep), polls.front().poll.owner, to_pg_int_array(write_ids),
+       to_pg_int_array(log_only_ids)});
   if (!r) return r.error();
   std::vector<std::int64_t> kept;
   kept.reserve(static_cast<std::size_t>(r->size()));

@@ -8,7 +8,12 @@
 // INSERT in one data-modifying WITH, over arrays (unnest), so one round trip,
 // one parse and one commit serve the batch, and the batch is atomic.
 //
-// What is written for each poll is what Store::record_poll writes for a 304
+// A kept feed's poll that would write its row as it is (row_unchanged_by:
+// the same validators, status, schedule and lease as the batch before wrote)
+// writes only its fetch_log row; the row's timestamps stay those of that
+// batch, and the views read the last poll from fetch_log (sql/014).
+//
+// What is written for each other poll is what Store::record_poll writes for a 304
 // without a permanent redirect: validators refreshed (coalesce: a header the
 // 304 did not repeat keeps the stored value, verbatim), error state cleared,
 // moved_to/moved_count reset, next_poll_at = now() + next_poll_in, lease released
@@ -46,6 +51,11 @@ std::string entries_digest(const FeedRow& feed, const feed::Feed& parsed);
 // article_feeds.entry_digest holds for the entry as its feed last listed it.
 // A full store extracts the text only of entries whose digest changed.
 std::string entry_digest(const feed::Entry& entry);
+
+// Whether recording `p` would write into its feed's row what the row already
+// holds (FeedRow::kept_row: the same status, validators, schedule and lease,
+// no error). Such a poll writes its fetch_log row only (sql/014).
+bool row_unchanged_by(const UnchangedPoll& p);
 
 // Records every poll of `polls` in one statement (nothing when it is empty).
 // Returns the ids of the feeds that stay leased to their polls' owner (each

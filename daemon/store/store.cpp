@@ -117,7 +117,8 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
                                                 const std::vector<std::string>& names, Claim kind, int limit,
                                                 std::chrono::seconds lease,
                                                 std::optional<std::int64_t> after_id,
-                                                const std::vector<std::int64_t>& busy) {
+                                                const std::vector<std::int64_t>& busy,
+                                                const std::vector<std::int64_t>& kept) {
   if (auto s = ensure_scope(names); !s) return s.error();
   // Unleased feeds come from the partial index feeds_unleased (013), which
   // holds only feeds no daemon keeps, so a tick of a daemon that keeps them
@@ -126,33 +127,48 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
   // feed's schedule is a HOT update). The claimed ids are updated through
   // `id = ANY(ARRAY(...))`, index probes: as a semi-join (`id IN (...)`) the
   // planner may hash a sequential scan of all feeds.
+  //
+  // A lease is free once it ran out and its owner is no running daemon (no
+  // `pollers` row alive, 014): a kept feed's row is not written by polls that
+  // change nothing, so its lease_until passes while its daemon still polls it.
+  // The sweep also takes this daemon's own due feeds that it is not polling
+  // or keeping (a claim whose record failed), and its kept feeds whose
+  // next_poll_at someone changed by hand: a kept feed's row was written with
+  // lease_until = next_poll_at + the lease.
   static const std::string k_claim_head =
       "UPDATE feeds SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::int) "
-      "WHERE id = ANY(ARRAY(SELECT id FROM feeds "
-      "             WHERE name IN (SELECT name FROM fw_scope) "
-      "               AND NOT (id = ANY($4::bigint[])) ";
+      "WHERE id = ANY(ARRAY(SELECT c.id FROM feeds c "
+      "             WHERE c.name IN (SELECT name FROM fw_scope) "
+      "               AND NOT (c.id = ANY($4::bigint[])) ";
   static const std::string k_claim_tail =
       " LIMIT $3 FOR UPDATE SKIP LOCKED)) "
       "RETURNING id, name, url, etag, last_modified, error_count, "
       "  CASE WHEN entries_stored_at > now() - interval '1 day' THEN entries_digest END, "
       "  extract(epoch FROM entries_stored_at + interval '1 day' - now())::bigint";
-  static const std::string k_free = "AND (lease_until IS NULL OR lease_until < now()) ";
+  static const std::string k_free =
+      "(c.lease_until IS NULL OR (c.lease_until < now() AND NOT EXISTS ("
+      "   SELECT 1 FROM pollers p WHERE p.owner = c.lease_owner AND p.alive_until > now()))) ";
   static const std::string k_claim_all =
-      k_claim_head + k_free + "AND id > $5::bigint ORDER BY id" + k_claim_tail;
+      k_claim_head + "AND " + k_free + "AND c.id > $5::bigint ORDER BY c.id" + k_claim_tail;
   static const std::string k_claim_unleased_by_id =
-      k_claim_head + "AND lease_owner IS NULL AND next_poll_at <= now() AND id > $5::bigint ORDER BY id" +
+      k_claim_head +
+      "AND c.lease_owner IS NULL AND c.next_poll_at <= now() AND c.id > $5::bigint ORDER BY c.id" +
       k_claim_tail;
   static const std::string k_claim_unleased =
-      k_claim_head + "AND lease_owner IS NULL AND next_poll_at <= now() ORDER BY next_poll_at" + k_claim_tail;
+      k_claim_head + "AND c.lease_owner IS NULL AND c.next_poll_at <= now() ORDER BY c.next_poll_at" +
+      k_claim_tail;
   static const std::string k_claim_sweep =
-      k_claim_head +
-      "AND next_poll_at <= now() AND (lease_until < now() OR lease_owner = $1) ORDER BY next_poll_at" +
+      k_claim_head + "AND c.next_poll_at <= now() AND (" + k_free +
+      "  OR (c.lease_owner = $1 AND (NOT (c.id = ANY($5::bigint[])) "
+      "                              OR c.next_poll_at <> c.lease_until - make_interval(secs => $2::int)))) "
+      "ORDER BY c.next_poll_at" +
       k_claim_tail;
   std::vector<db::Param> params{owner, std::to_string(lease.count()), std::to_string(limit),
                                 to_pg_int_array(busy)};
   const std::string* sql = &k_claim_unleased;
   if (kind == Claim::sweep) {
     sql = &k_claim_sweep;
+    params.emplace_back(to_pg_int_array(kept));
   } else if (kind == Claim::all || after_id) {
     sql = kind == Claim::all ? &k_claim_all : &k_claim_unleased_by_id;
     params.emplace_back(std::to_string(after_id.value_or(0)));
@@ -188,12 +204,24 @@ Result<std::optional<std::int64_t>> Store::seconds_until_next_due(const std::vec
   return std::optional<std::int64_t>{r->get_int(0, 0)};
 }
 
-Result<void> Store::release_feeds(const std::string& owner, const std::vector<std::int64_t>& ids) {
+Result<void> Store::release_feeds(const std::string& owner, const std::vector<std::int64_t>& ids,
+                                  const std::vector<std::int64_t>& due_in, std::chrono::seconds lease) {
   if (ids.empty()) return {};
-  auto r = m_conn.exec(
-      "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = ANY($1::bigint[]) AND lease_owner "
-      "= $2",
-      {to_pg_int_array(ids), owner});
+  // A kept row holds lease_until = next_poll_at + the lease; one whose
+  // next_poll_at was changed by hand since keeps that time.
+  auto r =
+      due_in.size() == ids.size()
+          ? m_conn.exec(
+                "UPDATE feeds f SET lease_owner = NULL, lease_until = NULL, "
+                "  next_poll_at = CASE WHEN f.next_poll_at = f.lease_until - make_interval(secs => $4::int) "
+                "                      THEN now() + make_interval(secs => u.due_in) ELSE f.next_poll_at END "
+                "FROM unnest($1::bigint[], $3::bigint[]) AS u(id, due_in) "
+                "WHERE f.id = u.id AND f.id = ANY($1::bigint[]) AND f.lease_owner = $2",
+                {to_pg_int_array(ids), owner, to_pg_int_array(due_in), std::to_string(lease.count())})
+          : m_conn.exec(
+                "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = ANY($1::bigint[]) "
+                "AND lease_owner = $2",
+                {to_pg_int_array(ids), owner});
   if (!r) return r.error();
   return {};
 }

@@ -39,6 +39,17 @@ struct FeedRow {
   std::optional<std::string> entries_digest;
   // Until when entries_digest may be trusted (kept feeds carry it from poll to poll).
   std::chrono::steady_clock::time_point entries_digest_until{};
+  // A kept feed whose row a batch of unchanged polls wrote last (sql/014):
+  // the row holds this status, these validators, no error, and a schedule of
+  // row_next_in with a lease of row_keep, all owned by this daemon. An
+  // unchanged poll that would write the same again writes only its fetch_log
+  // row. Cleared by every other record.
+  struct KeptRow {
+    long status = 0;
+    std::int64_t next_in = 0;  // seconds
+    std::int64_t keep = 0;     // seconds
+  };
+  std::optional<KeptRow> kept_row;
 };
 
 // What one poll brought back, as the store records it.
@@ -143,26 +154,34 @@ class Store {
   enum class Claim {
     all,       // every feed (`once`), in id order after `after_id`
     unleased,  // due feeds with no lease at all (an index of unleased feeds)
-    sweep,     // due feeds whose lease ran out, and this daemon's own due
-               // feeds outside `busy` (kept ones the database made due
-               // earlier): a scan of every feed, run about once a minute
+    sweep,     // due feeds whose lease is free (ran out, and its owner's
+               // heartbeat too), and this daemon's own due feeds outside
+               // `busy` that are not in `kept`, or are but were made due by
+               // hand: a scan of every feed, run about once a minute
   };
   // Claims up to `limit` feeds, each with a lease of `lease`. SKIP LOCKED:
   // several daemons never claim the same feed. Unleased feeds come most
   // overdue first, or in id order after `after_id` when it is given, so that
   // repeated claims of a backlog walk the table once. Feeds in `busy` (this
-  // daemon's polls under way, leased by it) are never claimed again.
+  // daemon's polls under way, leased by it) are never claimed again. `kept`:
+  // the feeds this daemon keeps (sweep only), leased with `lease` too.
   Result<std::vector<FeedRow>> claim_feeds(const std::string& owner, const std::vector<std::string>& names,
                                            Claim kind, int limit, std::chrono::seconds lease,
                                            std::optional<std::int64_t> after_id = std::nullopt,
-                                           const std::vector<std::int64_t>& busy = {});
+                                           const std::vector<std::int64_t>& busy = {},
+                                           const std::vector<std::int64_t>& kept = {});
 
   // Seconds until the earliest unleased configured feed is due (0 when one is
   // due now); nullopt when every feed is leased (kept by running daemons).
   Result<std::optional<std::int64_t>> seconds_until_next_due(const std::vector<std::string>& names);
 
   // Gives up this daemon's leases of `ids` (kept feeds, claims not started).
-  Result<void> release_feeds(const std::string& owner, const std::vector<std::int64_t>& ids);
+  // `due_in` (seconds, one per id, or empty): when each feed is due, written
+  // into next_poll_at, as a kept feed's row may hold an old schedule (sql/014),
+  // unless the row's next_poll_at was changed by hand since it was kept with
+  // `lease` (it no longer equals lease_until - lease).
+  Result<void> release_feeds(const std::string& owner, const std::vector<std::int64_t>& ids,
+                             const std::vector<std::int64_t>& due_in = {}, std::chrono::seconds lease = {});
 
   // This daemon's heartbeat in `pollers` (alive for `alive_for` more); returns
   // how many daemons are alive, itself included.

@@ -73,6 +73,9 @@ TEST_F(AnalystRole, ReadsTheViewsAndSearch) {
   // English stemming: "share" finds "Shares".
   EXPECT_EQ(rows("SELECT * FROM search_articles('share')"), 1);
   EXPECT_EQ(rows("SELECT * FROM search_articles('tencent')"), 0);
+  // Polling state (no feed in this database: readable, and empty).
+  EXPECT_EQ(rows("SELECT * FROM feed_poll_state"), 0) << m_sqlstate;
+  EXPECT_EQ(rows("SELECT * FROM feed_health"), 0) << m_sqlstate;
 }
 
 TEST_F(AnalystRole, CannotReadBaseTables) {

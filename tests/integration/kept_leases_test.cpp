@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -98,6 +99,72 @@ TEST(KeptLeases, RunningDaemonPollsItsKeptFeedsWithoutFreeingThem) {
   ASSERT_TRUE(daemon.wait_for(30).has_value());
   EXPECT_EQ(db.scalar("SELECT lease_owner IS NULL AND lease_until IS NULL FROM feeds"), "t");
   EXPECT_EQ(db.scalar("SELECT count(*) FROM pollers"), "0");
+}
+
+// A kept feed whose polls change nothing (the same 304, the same ETag) has
+// its row written once, by the first such poll's batch; each poll after it
+// writes only its fetch_log row (sql/014). The row's lease runs out meanwhile
+// and the feed stays the daemon's: its heartbeat holds it, so `feedwatch
+// once` leaves it alone. The polling state read by analysts follows the
+// polls, and a clean stop writes the feed's due time back into its row.
+TEST(KeptLeases, UnchangedPollsOfAKeptFeedWriteOnlyTheirLog) {
+  TempDatabase db;
+  TempDir dir;
+  std::mutex mu;
+  int served = 0;
+  HttpServer server([&](const HttpRequest&) {
+    std::lock_guard lock(mu);
+    if (++served == 1) return HttpReply{200, {{"ETag", "\"v1\""}}, rss("quiet")};
+    return HttpReply{304, {{"ETag", "\"v1\""}}, ""};
+  });
+  std::string cfg = dir.write("c.yaml", config_yaml(db, dir, server, 1, "1s"));
+  ASSERT_EQ(run_feedwatch({"migrate", "--config", cfg}).exit_code, 0);
+  Child daemon({"run", "--config", cfg, "--lease", "4s"});
+  ASSERT_TRUE(eventually([&] { return !owner_of(daemon).empty(); }, 60)) << daemon.err();
+  const std::string owner = owner_of(daemon);
+  const auto logged = [&] { return std::stoi(db.scalar("SELECT count(*) FROM fetch_log")); };
+  // Poll 1 stored the feed, poll 2's batch wrote the kept row, poll 3 wrote nothing.
+  ASSERT_TRUE(eventually([&] { return logged() >= 3; }, 60)) << daemon.err();
+  const std::string row_version = db.scalar("SELECT xmin::text || ' ' || ctid::text FROM feeds");
+  const int before = logged();
+  // Past the row's lease (written with next_poll_at + 4 s): the feed is polled on.
+  ASSERT_TRUE(eventually([&] { return logged() >= before + 7; }, 60)) << daemon.err();
+  EXPECT_EQ(db.scalar("SELECT xmin::text || ' ' || ctid::text FROM feeds"), row_version)
+      << "an unchanged poll rewrote the kept feed's row";
+  EXPECT_EQ(db.scalar("SELECT lease_owner = $1 AND lease_until < now() FROM feeds", {owner}), "t");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log WHERE outcome = 'not_modified' AND status = 304"),
+            std::to_string(logged() - 1));
+
+  // What analysts read follows the polls, not the row.
+  EXPECT_EQ(db.scalar("SELECT ps.last_polled_at > f.last_polled_at + interval '3 s' "
+                      "AND ps.last_polled_at > now() - interval '3 s' "
+                      "AND ps.last_success_at = ps.last_polled_at AND ps.last_status = 304 "
+                      "AND ps.next_poll_at - ps.last_polled_at = f.next_poll_at - f.last_polled_at "
+                      "FROM feeds f JOIN feed_poll_state ps ON ps.id = f.id"),
+            "t");
+  EXPECT_EQ(db.scalar("SELECT last_polled_at > now() - interval '3 s' AND last_success_at > now() - "
+                      "interval '3 s' FROM feed_health"),
+            "t");
+  // `feedwatch status`: "f0  ok  Ns ago ...", N the seconds since the last poll, not since the row's.
+  ProcessResult status = run_feedwatch({"status", "--config", cfg});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  std::istringstream line(status.out.substr(status.out.find("\nf0 ") + 1));
+  std::string name, state, last_ok;
+  line >> name >> state >> last_ok;
+  EXPECT_EQ(state, "ok") << status.out;
+  ASSERT_TRUE(!last_ok.empty() && last_ok.back() == 's') << status.out;
+  EXPECT_LE(std::stoi(last_ok), 3) << status.out;
+
+  // The row's lease ran out, but its daemon is alive: not free for `once`.
+  ProcessResult once = run_feedwatch({"once", "--config", cfg});
+  EXPECT_EQ(once.exit_code, 0) << once.err;
+  EXPECT_EQ(once.err.find("polls_unchanged"), std::string::npos) << once.err;
+
+  daemon.signal(SIGTERM);
+  ASSERT_TRUE(daemon.wait_for(30).has_value());
+  // Released with the due time the daemon held (within the 1 s interval), not the row's old one.
+  EXPECT_EQ(db.scalar("SELECT lease_owner IS NULL AND next_poll_at > now() - interval '2 s' FROM feeds"),
+            "t");
 }
 
 // A daemon started while another one keeps every feed gets about half of
@@ -206,8 +273,8 @@ void run_then_kill(const std::string& cfg, const HttpServer& server, int feeds, 
 }
 
 // A daemon on another host killed while it keeps feeds: no one polls them
-// until next_poll_at + the lease (the dead daemon's lease_until), then another
-// daemon does.
+// until next_poll_at + the lease (the dead daemon's lease_until) and its
+// heartbeat have both run out, then another daemon does.
 TEST(KeptLeases, DeadDaemonsKeptFeedsAreTakenOverWhenTheirLeasesRunOut) {
   constexpr int k_feeds = 5;
   TempDatabase db;
@@ -223,17 +290,22 @@ TEST(KeptLeases, DeadDaemonsKeptFeedsAreTakenOverWhenTheirLeasesRunOut) {
   // test): renamed as a daemon on another host, it leaves its feeds to their leases.
   const std::string owner = "elsewhere.example:" + victim_owner.substr(victim_owner.rfind(':') + 1);
   ASSERT_EQ(db.scalar("WITH f AS (UPDATE feeds SET lease_owner = $2 WHERE lease_owner = $1 RETURNING 1), "
-                      "p AS (UPDATE pollers SET owner = $2 WHERE owner = $1 RETURNING 1) "
+                      // (its last beat as if made 80 of its 90 s before the kill: the test waits less)
+                      "p AS (UPDATE pollers SET owner = $2, alive_until = least(alive_until, now() + "
+                      "interval '10 s') WHERE owner = $1 RETURNING 1) "
                       "SELECT (SELECT count(*) FROM f) || '/' || (SELECT count(*) FROM p)",
                       {victim_owner, owner}),
             std::to_string(k_feeds) + "/1");
 
-  // Each feed's lease as the dead daemon left it.
+  // Each feed's lease as the dead daemon left it: until its row's lease ran
+  // out and its heartbeat too (sql/014: a kept row is not written by polls
+  // that change nothing, so its lease_until may have passed already).
   std::map<std::string, std::chrono::steady_clock::time_point> lease_end;
   db::Connection conn = db.connect();
   auto rows = conn.exec(
-      "SELECT '/feed/' || substr(name, 2), (extract(epoch FROM lease_until - now()) * 1000)::bigint "
-      "FROM feeds WHERE lease_owner = $1",
+      "SELECT '/feed/' || substr(f.name, 2), "
+      "       (extract(epoch FROM greatest(f.lease_until, p.alive_until) - now()) * 1000)::bigint "
+      "FROM feeds f JOIN pollers p ON p.owner = f.lease_owner WHERE f.lease_owner = $1",
       {owner});
   ASSERT_TRUE(rows);
   ASSERT_EQ(rows->size(), k_feeds) << "every feed was kept by the daemon";
