@@ -761,12 +761,21 @@ void EmbeddedCluster::start() {
     const int start_rc = run_tool({bindir + "/pg_ctl", "-D", layout.data.string(), "-l",
                                    layout.startup_log.string(), "-w", "-t", "60", "start"});
     if (!WIFEXITED(start_rc) || WEXITSTATUS(start_rc) != 0) {
+      // The logging collector writes the server's FATAL line on its own time,
+      // and pg_ctl may report the failure before it did (on a busy machine):
+      // wait up to 3 s for the line.
       std::string server_tail;
-      if (const auto server_log = newest_server_log(layout.log_dir)) {
-        const bool same = server_log == server_log_before && !size_ec;
-        server_tail = tail_lines(*server_log, k_log_tail_lines,
-                                 same ? static_cast<std::streamoff>(server_log_size) : 0);
-        if (!server_tail.empty()) server_tail = "\nand in " + server_log->string() + ":" + server_tail;
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+      for (;;) {
+        if (const auto server_log = newest_server_log(layout.log_dir)) {
+          const bool same = server_log == server_log_before && !size_ec;
+          server_tail = tail_lines(*server_log, k_log_tail_lines,
+                                   same ? static_cast<std::streamoff>(server_log_size) : 0);
+          if (!server_tail.empty()) server_tail = "\nand in " + server_log->string() + ":" + server_tail;
+        }
+        if (server_tail.find("FATAL") != std::string::npos || std::chrono::steady_clock::now() >= give_up)
+          break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
       const std::string tail = tail_lines(log.path(), k_log_tail_lines, output_start) + server_tail;
       std::string hint;
