@@ -151,7 +151,7 @@ Result<std::vector<std::int64_t>> record_unchanged(db::Connection& conn,
     (row_unchanged_by(p) ? log_only_ids : write_ids).push_back(p.feed.id);
   }
   // RFC 9110 §13.2.2: the validators are kept verbatim; a 304 may refresh them.
-  // `f.id = ANY($1)` makes the join index probes of the batch's feeds: joined
+  // `f.id = ANY($13)` makes the join index probes of the feeds to write: joined
   // with unnest alone, the planner may hash a sequential scan of every feed.
   // Leases are kept or released only when they are the batch owner's ($12) or
   // nobody's, as in Store::write_poll_state. Rows that would be written with

@@ -209,19 +209,13 @@ Result<void> Store::release_feeds(const std::string& owner, const std::vector<st
   if (ids.empty()) return {};
   // A kept row holds lease_until = next_poll_at + the lease; one whose
   // next_poll_at was changed by hand since keeps that time.
-  auto r =
-      due_in.size() == ids.size()
-          ? m_conn.exec(
-                "UPDATE feeds f SET lease_owner = NULL, lease_until = NULL, "
-                "  next_poll_at = CASE WHEN f.next_poll_at = f.lease_until - make_interval(secs => $4::int) "
-                "                      THEN now() + make_interval(secs => u.due_in) ELSE f.next_poll_at END "
-                "FROM unnest($1::bigint[], $3::bigint[]) AS u(id, due_in) "
-                "WHERE f.id = u.id AND f.id = ANY($1::bigint[]) AND f.lease_owner = $2",
-                {to_pg_int_array(ids), owner, to_pg_int_array(due_in), std::to_string(lease.count())})
-          : m_conn.exec(
-                "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = ANY($1::bigint[]) "
-                "AND lease_owner = $2",
-                {to_pg_int_array(ids), owner});
+  auto r = m_conn.exec(
+      "UPDATE feeds f SET lease_owner = NULL, lease_until = NULL, "
+      "  next_poll_at = CASE WHEN f.next_poll_at = f.lease_until - make_interval(secs => $4::int) "
+      "                      THEN now() + make_interval(secs => u.due_in) ELSE f.next_poll_at END "
+      "FROM unnest($1::bigint[], $3::bigint[]) AS u(id, due_in) "
+      "WHERE f.id = u.id AND f.id = ANY($1::bigint[]) AND f.lease_owner = $2",
+      {to_pg_int_array(ids), owner, to_pg_int_array(due_in), std::to_string(lease.count())});
   if (!r) return r.error();
   return {};
 }

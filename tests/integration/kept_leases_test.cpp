@@ -6,10 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <map>
-#include <mutex>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string>
@@ -40,6 +41,17 @@ std::string config_yaml(const TempDatabase& db, const TempDir& dir, const HttpSe
   return yaml;
 }
 
+// A feed server: its first answer a body with ETag "v1", then 304s, with ETag
+// "vN" for the Nth answer or "v1" every time.
+HttpHandler one_body_then_304s(const std::string& title, bool new_etag_each_time) {
+  auto served = std::make_shared<std::atomic<int>>(0);
+  return [=](const HttpRequest&) {
+    const int n = ++*served;
+    if (n == 1) return HttpReply{200, {{"ETag", "\"v1\""}}, rss(title)};
+    return HttpReply{304, {{"ETag", "\"v" + std::to_string(new_etag_each_time ? n : 1) + "\""}}, ""};
+  };
+}
+
 std::string owner_of(const Child& daemon) {
   std::string err = daemon.err();
   std::size_t at = err.find("owner=");
@@ -54,15 +66,8 @@ std::string owner_of(const Child& daemon) {
 TEST(KeptLeases, RunningDaemonPollsItsKeptFeedsWithoutFreeingThem) {
   TempDatabase db;
   TempDir dir;
-  std::mutex mu;
-  int served = 0;
-  HttpServer server([&](const HttpRequest&) {
-    std::lock_guard lock(mu);
-    ++served;
-    // The first answer has a body and ETag "v1"; then 304s, each with the next ETag.
-    if (served == 1) return HttpReply{200, {{"ETag", "\"v1\""}}, rss("kept")};
-    return HttpReply{304, {{"ETag", "\"v" + std::to_string(served) + "\""}}, ""};
-  });
+  // The first answer has a body and ETag "v1"; then 304s, each with the next ETag.
+  HttpServer server(one_body_then_304s("kept", /*new_etag_each_time=*/true));
   std::string cfg = dir.write("c.yaml", config_yaml(db, dir, server, 1, "1s"));
   ASSERT_EQ(run_feedwatch({"migrate", "--config", cfg}).exit_code, 0);
   Child daemon({"run", "--config", cfg, "--lease", "20s"});
@@ -110,13 +115,7 @@ TEST(KeptLeases, RunningDaemonPollsItsKeptFeedsWithoutFreeingThem) {
 TEST(KeptLeases, UnchangedPollsOfAKeptFeedWriteOnlyTheirLog) {
   TempDatabase db;
   TempDir dir;
-  std::mutex mu;
-  int served = 0;
-  HttpServer server([&](const HttpRequest&) {
-    std::lock_guard lock(mu);
-    if (++served == 1) return HttpReply{200, {{"ETag", "\"v1\""}}, rss("quiet")};
-    return HttpReply{304, {{"ETag", "\"v1\""}}, ""};
-  });
+  HttpServer server(one_body_then_304s("quiet", /*new_etag_each_time=*/false));
   std::string cfg = dir.write("c.yaml", config_yaml(db, dir, server, 1, "1s"));
   ASSERT_EQ(run_feedwatch({"migrate", "--config", cfg}).exit_code, 0);
   Child daemon({"run", "--config", cfg, "--lease", "4s"});
