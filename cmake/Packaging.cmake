@@ -25,7 +25,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_STRIP_FILES ON)
 # The embedded default database runs the installed PostgreSQL server.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "postgresql-15, postgresql-15-rum")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "postgresql-15")
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "ca-certificates, adduser | systemd")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/deploy/debian/conffiles

@@ -721,9 +721,9 @@ std::string highlight(std::string_view headline) {
   return out;
 }
 
-// search_articles()' candidates: for a common term (sql/011) the best of its
-// 500 newest matching versions are shown, half the function's default, which
-// halves the versions read for such a term; rarer terms are ranked in full.
+// search_articles()' candidates: the best of a query's 500 newest matching
+// versions are shown (sql/015), half the function's default, which halves the
+// vectors read to rank a common term; rarer queries are ranked in full.
 constexpr int k_search_candidates = 500;
 
 Response search_page(db::Connection& conn, const Target& t, std::string* db_error) {
