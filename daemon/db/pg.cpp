@@ -59,6 +59,30 @@ Result<Rows> Connection::exec(std::string_view sql, const std::vector<Param>& pa
   return check(r);
 }
 
+Result<Rows> Connection::exec_prepared(const std::string& name, std::string_view sql,
+                                       const std::vector<Param>& params) {
+  if (!m_conn) return fail("no database connection");
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!m_prepared.contains(name)) {
+      std::string query(sql);
+      auto prepared = check(
+          PQprepare(m_conn.get(), name.c_str(), query.c_str(), static_cast<int>(params.size()), nullptr));
+      if (!prepared) return prepared.error();
+      m_prepared.insert(name);
+    }
+    PGresult* r = PQexecPrepared(m_conn.get(), name.c_str(), static_cast<int>(params.size()), values.data(),
+                                 nullptr, nullptr, 0);
+    auto rows = check(r);
+    // 26000 (invalid_sql_statement_name): the session lost it (e.g. DISCARD ALL).
+    if (rows || m_last_error.sqlstate != "26000") return rows;
+    m_prepared.erase(name);
+  }
+  return fail("prepared statement " + name + " could not be run");
+}
+
 Result<void> Connection::exec_script(std::string_view sql) {
   if (!m_conn) return fail("no database connection");
   std::string query(sql);
@@ -70,6 +94,7 @@ Result<void> Connection::exec_script(std::string_view sql) {
 bool Connection::reset() {
   if (!m_conn) return false;
   PQreset(m_conn.get());
+  m_prepared.clear();  // a new session
   return PQstatus(m_conn.get()) == CONNECTION_OK;
 }
 

@@ -156,8 +156,10 @@ Result<std::vector<std::int64_t>> record_unchanged(db::Connection& conn,
   // Leases are kept or released only when they are the batch owner's ($12) or
   // nobody's, as in Store::write_poll_state. Rows that would be written with
   // what they hold ($14, row_unchanged_by) are not written: only read, to
-  // learn whether they are still the owner's (sql/014).
-  auto r = conn.exec(
+  // learn whether they are still the owner's (sql/014). Prepared once per
+  // session: a running daemon sends this every 256 polls or half second.
+  auto r = conn.exec_prepared(
+      "fw_record_unchanged",
       "WITH u AS ("
       "  SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[], $5::int[], $6::bigint[], "
       "                       $7::text[], $8::text[], $9::text[], $10::int[], $11::int[]) "

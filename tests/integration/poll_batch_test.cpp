@@ -71,5 +71,37 @@ TEST(PollBatch, OncePollsEveryFeedOnceAndRecordsUnchangedPollsLikeSinglePolls) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM article_versions"), std::to_string(k_feeds));
 }
 
+// The batch statement is prepared once per session (Connection::exec_prepared):
+// each run takes its own parameters, and a session that lost the statement
+// (DEALLOCATE, or a reset to a new session) prepares it again.
+TEST(PreparedStatements, PreparedOnceAndAgainWhenTheSessionLostThem) {
+  TempDatabase db;
+  db::Connection conn = db.connect();
+  const auto twice = [&](const std::string& n) {
+    auto r = conn.exec_prepared("fw_test_twice", "SELECT $1::int * 2", {n});
+    EXPECT_TRUE(r) << conn.last_error().message;
+    return r ? std::string(r->get(0, 0)) : std::string();
+  };
+  const auto prepared = [&] {
+    auto r = conn.exec("SELECT count(*) FROM pg_prepared_statements WHERE name = 'fw_test_twice'");
+    return r ? std::string(r->get(0, 0)) : std::string("?");
+  };
+  EXPECT_EQ(prepared(), "0");
+  EXPECT_EQ(twice("2"), "4");
+  EXPECT_EQ(twice("21"), "42");
+  EXPECT_EQ(prepared(), "1");
+  ASSERT_TRUE(conn.exec("DEALLOCATE ALL"));
+  EXPECT_EQ(prepared(), "0");
+  EXPECT_EQ(twice("5"), "10");
+  EXPECT_EQ(prepared(), "1");
+  ASSERT_TRUE(conn.reset());
+  EXPECT_EQ(prepared(), "0");
+  EXPECT_EQ(twice("7"), "14");
+  EXPECT_EQ(prepared(), "1");
+  auto bad = conn.exec_prepared("fw_test_bad", "SELECT FROM nowhere_at_all", {});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(conn.last_error().sqlstate, "42P01");
+}
+
 }  // namespace
 }  // namespace fw::test
