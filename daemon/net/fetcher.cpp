@@ -37,6 +37,7 @@
 #include <map>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "daemon/net/robots_cache.hpp"
@@ -162,6 +163,7 @@ struct Fetcher::Impl {
     bool read_pending = false;
     bool write_pending = false;
     bool removed = false;
+    std::uint64_t epoch = 0;  // bumped when libcurl stops watching it: older waits are stale
   };
 
   Impl(asio::io_context& io_, FetchOptions options_) : io(io_), options(std::move(options_)), timer(io_) {
@@ -191,6 +193,7 @@ struct Fetcher::Impl {
       s->sd.release();
     }
     sockets.clear();
+    closing = true;
   }
 
   // --- libcurl callbacks -------------------------------------------------
@@ -198,7 +201,11 @@ struct Fetcher::Impl {
   static int on_socket(CURL* /*easy*/, curl_socket_t fd, int what, void* userp, void* /*socketp*/) {
     auto* self = static_cast<Impl*>(userp);
     if (what == CURL_POLL_REMOVE) {
-      self->remove_socket(fd);
+      if (self->opened.contains(fd)) {
+        self->park(fd);
+      } else {
+        self->remove_socket(fd);
+      }
       return 0;
     }
     auto it = self->sockets.find(fd);
@@ -344,7 +351,42 @@ struct Fetcher::Impl {
         return CURL_SOCKET_BAD;
       }
     }
-    return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    curl_socket_t fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (fd != CURL_SOCKET_BAD) t->owner->opened.insert(fd);
+    return fd;
+  }
+
+  static int on_close_socket(void* clientp, curl_socket_t fd) {
+    auto* self = static_cast<Impl*>(clientp);
+    if (!self->closing) {
+      self->opened.erase(fd);
+      auto it = self->sockets.find(fd);
+      if (it != self->sockets.end()) {
+        std::shared_ptr<Socket> s = it->second;
+        self->sockets.erase(it);
+        s->removed = true;
+        ++s->epoch;
+        boost::system::error_code ec;
+        s->sd.close(ec);  // closes fd; epoll forgets it with the close
+        return ec ? -1 : 0;
+      }
+    }
+    return ::close(fd);
+  }
+
+  // libcurl let go of a socket it opened through us but keeps its connection:
+  // its waits are cancelled and it stays registered with the loop until
+  // on_close_socket.
+  void park(curl_socket_t fd) {
+    auto it = sockets.find(fd);
+    if (it == sockets.end()) return;
+    Socket& s = *it->second;
+    s.wanted = 0;
+    ++s.epoch;
+    s.read_pending = false;
+    s.write_pending = false;
+    boost::system::error_code ignored;
+    s.sd.cancel(ignored);
   }
 
   // --- the event loop side ----------------------------------------------
@@ -352,27 +394,29 @@ struct Fetcher::Impl {
   void arm(curl_socket_t fd, const std::shared_ptr<Socket>& s) {
     if ((s->wanted & CURL_POLL_IN) && !s->read_pending) {
       s->read_pending = true;
-      s->sd.async_wait(asio::posix::stream_descriptor::wait_read,
-                       [this, fd, weak = std::weak_ptr<Socket>(s)](const boost::system::error_code& ec) {
-                         auto sock = weak.lock();
-                         if (!sock) return;
-                         sock->read_pending = false;
-                         if (ec || sock->removed) return;
-                         action(fd, CURL_CSELECT_IN);
-                         rearm(fd, sock);
-                       });
+      s->sd.async_wait(
+          asio::posix::stream_descriptor::wait_read,
+          [this, fd, weak = std::weak_ptr<Socket>(s), epoch = s->epoch](const boost::system::error_code& ec) {
+            auto sock = weak.lock();
+            if (!sock || sock->epoch != epoch) return;
+            sock->read_pending = false;
+            if (ec || sock->removed) return;
+            action(fd, CURL_CSELECT_IN);
+            rearm(fd, sock);
+          });
     }
     if ((s->wanted & CURL_POLL_OUT) && !s->write_pending) {
       s->write_pending = true;
-      s->sd.async_wait(asio::posix::stream_descriptor::wait_write,
-                       [this, fd, weak = std::weak_ptr<Socket>(s)](const boost::system::error_code& ec) {
-                         auto sock = weak.lock();
-                         if (!sock) return;
-                         sock->write_pending = false;
-                         if (ec || sock->removed) return;
-                         action(fd, CURL_CSELECT_OUT);
-                         rearm(fd, sock);
-                       });
+      s->sd.async_wait(
+          asio::posix::stream_descriptor::wait_write,
+          [this, fd, weak = std::weak_ptr<Socket>(s), epoch = s->epoch](const boost::system::error_code& ec) {
+            auto sock = weak.lock();
+            if (!sock || sock->epoch != epoch) return;
+            sock->write_pending = false;
+            if (ec || sock->removed) return;
+            action(fd, CURL_CSELECT_OUT);
+            rearm(fd, sock);
+          });
     }
   }
 
@@ -582,6 +626,8 @@ struct Fetcher::Impl {
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_body);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::on_header);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Impl::on_open_socket);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &Impl::on_close_socket);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this);
   }
 
   // A finished GET's handle, for the next GET: nothing in it points into the
@@ -614,6 +660,10 @@ struct Fetcher::Impl {
   bool timer_set = false;  // a wait on `timer` is pending
   // When libcurl wants curl_multi_socket_action(CURL_SOCKET_TIMEOUT); none: no timeout.
   std::optional<std::chrono::steady_clock::time_point> timeout_due;
+  // Set once the destructor let go of every socket: libcurl's cleanup of
+  // `multi` and `share` below then closes its connections with plain close().
+  bool closing = false;
+  std::unordered_set<curl_socket_t> opened;  // sockets on_open_socket made, until on_close_socket
   // Declared before `multi`, so destroyed after it: handles using the share go first.
   std::unique_ptr<CURLSH, CurlShareDeleter> share;
   std::unique_ptr<CURLM, CurlMultiDeleter> multi;
