@@ -6,9 +6,11 @@
 #include <zlib.h>
 
 #include <boost/asio/io_context.hpp>
+#include <filesystem>
 #include <thread>
 
 #include "tests/support/http_server.hpp"
+#include "tests/support/raw_server.hpp"
 
 namespace fw::net {
 namespace {
@@ -314,6 +316,85 @@ TEST(Fetcher, RecordsRedirectCodesOnTheWay) {
   FetchResult direct = fetch_one(loopback_options(), {server.url("/c"), {}, {}});
   EXPECT_TRUE(response_of(direct).redirects.empty());
   EXPECT_FALSE(response_of(direct).moved_permanently());
+}
+
+// The process's open sockets, from /proc/self/fd.
+std::size_t open_sockets() {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    std::error_code link_ec;
+    if (std::filesystem::read_symlink(entry.path(), link_ec).string().starts_with("socket:")) ++n;
+  }
+  return n;
+}
+
+// Between transfers libcurl keeps a connection and the fetcher keeps its socket
+// registered with the loop, until libcurl closes it. A server that closes each
+// connection after its answer (without "Connection: close") makes libcurl find
+// the kept one dead at the next fetch, close it and open another, which the
+// kernel gives the lowest free number: often the one just closed, or one the
+// server used. Had the fetcher kept its registration of a closed socket, the
+// new socket's waits would land on it and never wake: the fetch would move
+// only on libcurl's own timers, 1.2 s later, past the 1 s time-out set here (a
+// loopback fetch takes a few milliseconds). Every fetch must complete, on a
+// connection of its own, and leave no socket behind.
+TEST(Fetcher, ConnectionsTheServerClosedBetweenFetchesAreReplaced) {
+  test::RawServer server([](test::RawConnection& c) {
+    const std::string body = c.target();
+    c.send("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body);
+  });
+  boost::asio::io_context io;
+  FetchOptions options = loopback_options();
+  options.timeout = std::chrono::milliseconds(1000);
+  Fetcher fetcher(io, options);
+  auto fetch = [&](Request request) -> FetchResult {
+    std::optional<FetchResult> out;
+    fetcher.fetch(std::move(request), [&](FetchResult r) { out = std::move(r); });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (!out && std::chrono::steady_clock::now() < deadline) {
+      if (io.stopped()) io.restart();
+      io.run_one_for(std::chrono::milliseconds(100));
+    }
+    if (!out) return FetchFailure{FetchErrorKind::timeout, "the fetch never completed"};
+    return std::move(*out);
+  };
+  constexpr int k_rounds = 30;
+  std::size_t sockets_after_first = 0;
+  for (int i = 0; i < k_rounds; ++i) {
+    const std::string target = "/feed/" + std::to_string(i);
+    const FetchResult result = fetch({server.url(target), {}, {}});
+    const Response& r = response_of(result);
+    if (r.status != 200) break;  // response_of reported the failure
+    EXPECT_EQ(r.body, target);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the server's close arrives
+    if (i == 0) sockets_after_first = open_sockets();
+  }
+  EXPECT_EQ(server.connections(), k_rounds);
+  // One more may be the server's side of the last connection, still closing.
+  EXPECT_LE(open_sockets(), sockets_after_first + 1);
+  EXPECT_EQ(fetcher.in_flight(), 0u);
+}
+
+// A connection the server keeps serves every fetch, also after idle pauses in
+// which its socket is parked: its waits cancelled, still registered.
+TEST(Fetcher, AKeptConnectionServesFetchesAfterIdlePauses) {
+  HttpServer server([](const HttpRequest& r) { return HttpReply{200, {}, "body of " + r.target}; });
+  boost::asio::io_context io;
+  Fetcher fetcher(io, loopback_options());
+  for (int i = 0; i < 10; ++i) {
+    const std::string target = "/feed/" + std::to_string(i);
+    std::optional<FetchResult> out;
+    fetcher.fetch({server.url(target), {}, {}}, [&](FetchResult r) { out = std::move(r); });
+    while (!out) io.run_one();
+    EXPECT_EQ(response_of(*out).body, "body of " + target);
+    // The connection idles; then the loop runs what became ready meanwhile.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    io.restart();
+    io.poll();
+  }
+  EXPECT_EQ(server.connections(), 1);
 }
 
 }  // namespace
