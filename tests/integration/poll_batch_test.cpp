@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "daemon/db/migrate.hpp"
 #include "tests/support/http_server.hpp"
 #include "tests/support/support.hpp"
 
@@ -101,6 +102,44 @@ TEST(PreparedStatements, PreparedOnceAndAgainWhenTheSessionLostThem) {
   auto bad = conn.exec_prepared("fw_test_bad", "SELECT FROM nowhere_at_all", {});
   ASSERT_FALSE(bad);
   EXPECT_EQ(conn.last_error().sqlstate, "42P01");
+}
+
+// A logged poll checks no foreign key (sql/009, sql/016): each one cost every
+// row, a feed's 304 included. What their ON DELETE SET NULL did, the triggers
+// do when feeds or articles are deleted by hand.
+TEST(FetchLogKeys, NoneIsCheckedAndDeletedFeedsAndArticlesAreForgotten) {
+  TempDatabase db;
+  db::Connection conn = db.connect();
+  ASSERT_TRUE(db::migrate(conn)) << conn.last_error().message;
+  EXPECT_EQ(
+      db.scalar(
+          "SELECT count(*) FROM pg_constraint WHERE conrelid = 'fetch_log'::regclass AND contype = 'f'"),
+      "0");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'fetch_log'::regclass"), "0");
+  ASSERT_TRUE(conn.exec_script(
+      "INSERT INTO feeds (id, name, url, config_url) VALUES (1, 'a', 'http://x/a', 'http://x/a'), "
+      "  (2, 'b', 'http://x/b', 'http://x/b');"
+      "INSERT INTO articles (id, article_key, url) SELECT i, 'k' || i, 'http://x/p' || i FROM "
+      "generate_series(1, 4) i;"
+      "INSERT INTO fetch_log (feed_id, article_id, url, outcome) VALUES "
+      "  (1, NULL, 'http://x/a', 'not_modified'), (2, NULL, 'http://x/b', 'ok'), "
+      "  (NULL, 1, 'http://x/p1', 'ok'), (NULL, 2, 'http://x/p2', 'ok'), (NULL, 3, 'http://x/p3', 'ok'),"
+      "  (NULL, 3, 'http://x/p3', 'not_modified');"))
+      << conn.last_error().message;
+  // A row may name an article or feed that is not there: nothing checks it.
+  ASSERT_TRUE(
+      conn.exec_script("INSERT INTO fetch_log (feed_id, article_id, url, outcome) "
+                       "VALUES (99, 99, 'http://x/gone', 'ok')"))
+      << conn.last_error().message;
+  ASSERT_TRUE(conn.exec_script("DELETE FROM articles WHERE id IN (1, 3)")) << conn.last_error().message;
+  EXPECT_EQ(db.scalar("SELECT string_agg(coalesce(article_id::text, '-'), ',' ORDER BY id) FROM fetch_log "
+                      "WHERE feed_id IS NULL"),
+            "-,2,-,-");
+  ASSERT_TRUE(conn.exec_script("DELETE FROM feeds WHERE id = 2")) << conn.last_error().message;
+  EXPECT_EQ(db.scalar("SELECT string_agg(coalesce(feed_id::text, '-'), ',' ORDER BY id) FROM fetch_log "
+                      "WHERE article_id IS NULL AND url LIKE 'http://x/_'"),
+            "1,-");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), "7");  // nothing deleted with them
 }
 
 }  // namespace
