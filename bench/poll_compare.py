@@ -100,6 +100,58 @@ def tree_cpu(root_pid):
     return total / CLK_TCK
 
 
+def server_processes(root_pid):
+    """CPU seconds per kind of PostgreSQL process: each live child of the
+    postmaster by its title ("walwriter", "checkpointer", "autovacuum worker",
+    "client backend" for every connection, ...), and "exited" for the
+    postmaster's reaped children (cutime + cstime) with the postmaster's own."""
+    out = {}
+    root = proc_stat(root_pid)
+    if root is None:
+        return out
+    out["exited"] = (root[1] + root[2]) / CLK_TCK
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == root_pid:
+            continue
+        st = proc_stat(int(name))
+        if not st or st[0] != root_pid:
+            continue
+        try:
+            with open(f"/proc/{name}/cmdline", "rb") as f:
+                title = f.read().split(b"\0")[0].decode(errors="replace")
+        except OSError:
+            continue
+        kind = title.split(": ")[-1].strip()  # "postgres: [cluster: ]walwriter"
+        known = ("walwriter", "checkpointer", "background writer", "autovacuum launcher", "autovacuum worker",
+                 "logical replication launcher", "logger", "archiver", "parallel worker")
+        kind = next((k for k in known if kind.startswith(k)), "client backend")
+        out[kind] = out.get(kind, 0.0) + (st[1] + st[2]) / CLK_TCK
+    return out
+
+
+def auto_maintenance():
+    """autovacuum and autoanalyze runs so far, per table of the project."""
+    out = psql("SELECT relid::regclass, autovacuum_count, autoanalyze_count FROM pg_stat_user_tables "
+               "WHERE schemaname NOT LIKE 'pg\\_temp\\_%'")
+    return {t: (int(v), int(a)) for t, v, a in (line.split("\t") for line in out.splitlines() if line)}
+
+
+def auto_maintenance_delta(before, after):
+    """"autovacuum fetch_log", "autoanalyze feeds", ...: runs between the two snapshots."""
+    runs = []
+    for t, (v, a) in sorted(after.items()):
+        v0, a0 = before.get(t, (0, 0))
+        runs += [f"autovacuum {t}"] * (v - v0) + [f"autoanalyze {t}"] * (a - a0)
+    return runs
+
+
+def processes_delta(before, after):
+    """after - before per kind, largest first, kinds that used no CPU left out."""
+    kinds = set(before) | set(after)
+    d = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in kinds}
+    return dict(sorted(((k, v) for k, v in d.items() if v > 0), key=lambda kv: -kv[1]))
+
+
 def client_backends_cpu(pids):
     """CPU seconds of the given PostgreSQL backends (those still alive)."""
     return sum((proc_stat(p) or (0, 0, 0))[1] for p in pids) / CLK_TCK
@@ -171,11 +223,49 @@ def vacuum_written(pg_pid, before, wait=0.0):
     written = sorted(t for t, n in table_writes().items() if n != before.get(t, 0))
     if not written:
         return 0.0, []
-    time.sleep(0.5)  # the backend that read the counts is reaped first
-    c0 = tree_cpu(pg_pid)
-    psql("VACUUM " + ", ".join(written))
-    time.sleep(0.5)  # the VACUUM's backend is reaped into the postmaster's cutime
-    return tree_cpu(pg_pid) - c0, written
+    # In a session opened beforehand: a new backend's start costs the server
+    # about 30 ms of CPU on this VM (page faults on its shared memory), which
+    # is the harness's, not the VACUUM's.
+    with PsqlSession() as session:
+        time.sleep(0.5)  # the backend that read the counts is reaped first
+        c0 = tree_cpu(pg_pid)
+        # PARALLEL 0: as autovacuum, which never uses parallel workers (a
+        # manual VACUUM starts one for the index cleanup of a table with two
+        # indexes past min_parallel_index_scan_size, a new process each time).
+        session.run("VACUUM (PARALLEL 0) " + ", ".join(written))
+        c1 = tree_cpu(pg_pid)
+    return c1 - c0, written
+
+
+class PsqlSession:
+    """One psql process and its backend, for statements whose CPU is measured
+    without the backend's start."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        self.run("SELECT 1")  # connected
+
+    def run(self, sql):
+        self.proc.stdin.write(sql + ";\n\\echo fw-bench-done\n")
+        self.proc.stdin.flush()
+        out = []
+        for line in self.proc.stdout:
+            if line.rstrip("\n") == "fw-bench-done":
+                return "".join(out)
+            out.append(line)
+        sys.exit(f"psql ended during: {sql}")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def perf_graph(args):
+    return ["--call-graph", "dwarf,16384"] if args.perf_graph == "dwarf" else ["-g"]
 
 
 def run_measured(argv, stdout, stderr, pg_pid, settle=0.5):
@@ -184,6 +274,7 @@ def run_measured(argv, stdout, stderr, pg_pid, settle=0.5):
     if pg_pid:
         writes = table_writes()
         settle_maintenance()
+        time.sleep(0.5)  # the last psql's backend is reaped
     pg_before = tree_cpu(pg_pid) if pg_pid else 0.0
     start = time.monotonic()
     child = subprocess.Popen(argv, stdout=stdout, stderr=stderr)
@@ -322,6 +413,8 @@ def main():
                     "cycle2_304, cycle3_changed, cycle5_200_same)")
     ap.add_argument("--perf-run", help="record the daemon during the `run` cycle with `perf record -g -p` into this file")
     ap.add_argument("--perf-idle", help="record the daemon idling with every feed kept with `perf record -g -p` into this file")
+    ap.add_argument("--perf-graph", default="fp", help="perf's call graph: fp (frame pointers: cheap, but "
+                    "libc's and libcurl's frames are lost) or dwarf (whole stacks, larger files)")
     ap.add_argument("--perf-kept", action="store_true", help="with --perf-run: record the second (kept) run cycle instead")
     ap.add_argument("--run-interval", type=int, default=60, help="the running daemon's feed interval, seconds: "
                     "its second cycle (kept feeds) starts this long after the first")
@@ -365,7 +458,7 @@ def main():
             mark = last_log_id()
             argv = [feedwatch, "once", "--config", config]
             if args.perf and name == args.perf_cycle:
-                argv = ["perf", "record", "-q", "-g", "-o", args.perf, "--"] + argv
+                argv = ["perf", "record", "-q"] + perf_graph(args) + ["-o", args.perf, "--"] + argv
             r = run_measured(argv, devnull, log, pg_pid)
             r["outcomes"] = outcomes_since(mark)
             results[name] = r
@@ -405,6 +498,7 @@ def main():
                 settle_maintenance()  # the bench's own UPDATE left a dead version of every row
                 if args.statements:
                     psql("SELECT pg_stat_statements_reset()")
+                time.sleep(0.5)  # the last psql's backend is reaped
                 # The idle daemon's own cost (its periodic statements), measured
                 # over a quiet stretch, is reported apart and taken out of the
                 # wait for its next tick below.
@@ -419,7 +513,7 @@ def main():
                                        "pg_s": tree_cpu(pg_pid) - idle_pg0}
                 recorder = None
                 if args.perf_run and not args.perf_kept:
-                    recorder = subprocess.Popen(["perf", "record", "-q", "-g", "-p", str(daemon.pid), "-o", args.perf_run],
+                    recorder = subprocess.Popen(["perf", "record", "-q"] + perf_graph(args) + ["-p", str(daemon.pid), "-o", args.perf_run],
                                                 stdout=devnull, stderr=devnull)
                     time.sleep(0.5)
                 cpu0, _ = proc_cpu_rss(daemon.pid)
@@ -456,14 +550,18 @@ def main():
                 results["vacuum_fixed_s"], _ = vacuum_written(pg_pid, {})
                 if args.statements:
                     psql("SELECT pg_stat_statements_reset()")
+                # A psql run costs the server a backend (about 30 ms of CPU
+                # on this VM): none runs inside a measured stretch, and each
+                # stretch starts once the last one's backend is reaped.
+                backends = client_backends()
+                time.sleep(0.5)
                 kept_idle_start = time.monotonic()
                 kcpu0, _ = proc_cpu_rss(daemon.pid)
                 kpg0 = tree_cpu(pg_pid)
-                backends = client_backends()
                 kbe0 = client_backends_cpu(backends)
                 idle_recorder = None
                 if args.perf_idle:
-                    idle_recorder = subprocess.Popen(["perf", "record", "-q", "-g", "-p", str(daemon.pid), "-o", args.perf_idle],
+                    idle_recorder = subprocess.Popen(["perf", "record", "-q"] + perf_graph(args) + ["-p", str(daemon.pid), "-o", args.perf_idle],
                                                      stdout=devnull, stderr=devnull)
                 while time.monotonic() < start + args.run_interval - 3:
                     time.sleep(0.05)
@@ -474,15 +572,24 @@ def main():
                 kcpu1, _ = proc_cpu_rss(daemon.pid)
                 kpg1 = tree_cpu(pg_pid)
                 kbe1 = client_backends_cpu(backends)
-                results["idle_kept"] = {"seconds": kept_idle_s, "daemon_s": kcpu1 - kcpu0, "pg_s": kpg1 - kpg0,
-                                        "backends_s": kbe1 - kbe0}
+                idle_kept = {"seconds": kept_idle_s, "daemon_s": kcpu1 - kcpu0, "pg_s": kpg1 - kpg0,
+                             "backends_s": kbe1 - kbe0}
+                results["idle_kept"] = idle_kept
                 kept_mark = last_log_id()
                 if args.statements:
                     results["idle_statements"] = top_statements()
                     psql("SELECT pg_stat_statements_reset()")
+                kauto1 = auto_maintenance()
+                time.sleep(0.5)
+                # The kept cycle's window starts here (the daemon's next polls
+                # are due 3 s after the idle stretch ended).
+                kcpu1, _ = proc_cpu_rss(daemon.pid)
+                kpg1 = tree_cpu(pg_pid)
+                kproc1 = server_processes(pg_pid)
+                kbe1 = client_backends_cpu(backends)
                 recorder = None
                 if args.perf_run and args.perf_kept:
-                    recorder = subprocess.Popen(["perf", "record", "-q", "-g", "-p", str(daemon.pid), "-o", args.perf_run],
+                    recorder = subprocess.Popen(["perf", "record", "-q"] + perf_graph(args) + ["-p", str(daemon.pid), "-o", args.perf_run],
                                                 stdout=devnull, stderr=devnull)
                 waiting2 = time.monotonic()
                 while polls_logged(offset) <= args.feeds:
@@ -495,7 +602,9 @@ def main():
                 time.sleep(1.5)  # the last batch of 304s is written
                 kcpu2, hwm2 = proc_cpu_rss(daemon.pid)
                 kpg2 = tree_cpu(pg_pid)
+                kproc2 = server_processes(pg_pid)
                 kbe2 = client_backends_cpu(backends)
+                kauto2 = auto_maintenance()
                 vacuum2, vacuumed2 = vacuum_written(pg_pid, kept_writes, wait=11)
                 if recorder:
                     recorder.send_signal(signal.SIGINT)
@@ -503,13 +612,18 @@ def main():
                 if args.statements:
                     results["kept_statements"] = top_statements()
                 results["cycle6_run_kept_304"] = {
-                    "wall_s": wall2, "user_s": kcpu2 - kcpu1 - (kcpu1 - kcpu0) / kept_idle_s * waited2, "sys_s": 0.0,
-                    "maxrss_kb": hwm2, "pg_s": kpg2 - kpg1 - (kpg1 - kpg0) / kept_idle_s * waited2 + vacuum2,
+                    "wall_s": wall2, "user_s": kcpu2 - kcpu1 - idle_kept["daemon_s"] / kept_idle_s * waited2,
+                    "sys_s": 0.0, "maxrss_kb": hwm2,
+                    "pg_s": kpg2 - kpg1 - idle_kept["pg_s"] / kept_idle_s * waited2 + vacuum2,
                     "outcomes": outcomes_since(kept_mark), "waited_s": waited2, "vacuumed": vacuumed2,
                     "vacuum_s": vacuum2,
+                    # The server's CPU in the window by kind of process (the
+                    # idle rate not taken out; the VACUUM after it not in it).
+                    "processes_s": processes_delta(kproc1, kproc2),
+                    "auto_maintenance": auto_maintenance_delta(kauto1, kauto2),
                     # Of pg_s: the daemon's own backends (the statements, their
                     # planning and the protocol), idle rate taken out as above.
-                    "backends_s": kbe2 - kbe1 - (kbe1 - kbe0) / kept_idle_s * waited2}
+                    "backends_s": kbe2 - kbe1 - idle_kept["backends_s"] / kept_idle_s * waited2}
             finally:
                 daemon.send_signal(signal.SIGTERM)
                 daemon.wait()
@@ -618,6 +732,11 @@ def report(r, args):
         print(f"  (kept cycle's PostgreSQL figure: the daemon's backends {per_item_us(kept['backends_s'], n):.1f} µs, "
               f"its VACUUM {per_item_us(kept.get('vacuum_s', 0.0), n):.1f} µs, the server's other processes "
               f"{per_item_us(kept['pg_s'] - kept['backends_s'] - kept.get('vacuum_s', 0.0), n):.1f} µs)")
+    if kept.get("processes_s"):
+        print("  (the server's CPU in the kept cycle's window by process, idle rate included: "
+              + ", ".join(f"{k} {per_item_us(v, n):.1f} µs" for k, v in kept["processes_s"].items())
+              + "; in it: " + (", ".join(kept.get("auto_maintenance") or []) or "no autovacuum or autoanalyze")
+              + "; \"exited\": processes that ended in it)")
     for key, label in (("floor_304", "libcurl multi floor: all 304"), ("floor_changed", "libcurl multi floor: 10% changed")):
         f = r[key]
         d = per_item_us(f["user_s"] + f["sys_s"], f["requests"])
