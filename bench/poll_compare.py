@@ -265,6 +265,8 @@ class PsqlSession:
 
 
 def perf_graph(args):
+    if args.perf_events:  # e.g. raw_syscalls:sys_enter: counted per event, no call graph
+        return ["-e", args.perf_events]
     return ["--call-graph", "dwarf,16384"] if args.perf_graph == "dwarf" else ["-g"]
 
 
@@ -415,6 +417,8 @@ def main():
     ap.add_argument("--perf-idle", help="record the daemon idling with every feed kept with `perf record -g -p` into this file")
     ap.add_argument("--perf-graph", default="fp", help="perf's call graph: fp (frame pointers: cheap, but "
                     "libc's and libcurl's frames are lost) or dwarf (whole stacks, larger files)")
+    ap.add_argument("--perf-events", help="record these perf events instead of CPU samples (e.g. "
+                    "raw_syscalls:sys_enter, to count system calls per poll with `perf script`)")
     ap.add_argument("--perf-kept", action="store_true", help="with --perf-run: record the second (kept) run cycle instead")
     ap.add_argument("--run-interval", type=int, default=60, help="the running daemon's feed interval, seconds: "
                     "its second cycle (kept feeds) starts this long after the first")
