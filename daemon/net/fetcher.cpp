@@ -162,8 +162,9 @@ struct Fetcher::Impl {
     int wanted = 0;  // CURL_POLL_IN / OUT / INOUT
     bool read_pending = false;
     bool write_pending = false;
-    bool removed = false;
-    std::uint64_t epoch = 0;  // bumped when libcurl stops watching it: older waits are stale
+    // Bumped when libcurl stops watching the socket (parked, removed, closed):
+    // waits started before then are stale.
+    std::uint64_t epoch = 0;
   };
 
   Impl(asio::io_context& io_, FetchOptions options_) : io(io_), options(std::move(options_)), timer(io_) {
@@ -188,7 +189,7 @@ struct Fetcher::Impl {
     for (auto& [easy, t] : transfers) curl_multi_remove_handle(multi.get(), easy);
     transfers.clear();
     for (auto& [fd, s] : sockets) {
-      s->removed = true;
+      ++s->epoch;
       s->sd.cancel();
       s->sd.release();
     }
@@ -364,7 +365,6 @@ struct Fetcher::Impl {
       if (it != self->sockets.end()) {
         std::shared_ptr<Socket> s = it->second;
         self->sockets.erase(it);
-        s->removed = true;
         ++s->epoch;
         boost::system::error_code ec;
         s->sd.close(ec);  // closes fd; epoll forgets it with the close
@@ -393,37 +393,34 @@ struct Fetcher::Impl {
 
   void arm(curl_socket_t fd, const std::shared_ptr<Socket>& s) {
     if ((s->wanted & CURL_POLL_IN) && !s->read_pending) {
-      s->read_pending = true;
-      s->sd.async_wait(
-          asio::posix::stream_descriptor::wait_read,
-          [this, fd, weak = std::weak_ptr<Socket>(s), epoch = s->epoch](const boost::system::error_code& ec) {
-            auto sock = weak.lock();
-            if (!sock || sock->epoch != epoch) return;
-            sock->read_pending = false;
-            if (ec || sock->removed) return;
-            action(fd, CURL_CSELECT_IN);
-            rearm(fd, sock);
-          });
+      wait(fd, s, asio::posix::stream_descriptor::wait_read, &Socket::read_pending, CURL_CSELECT_IN);
     }
     if ((s->wanted & CURL_POLL_OUT) && !s->write_pending) {
-      s->write_pending = true;
-      s->sd.async_wait(
-          asio::posix::stream_descriptor::wait_write,
-          [this, fd, weak = std::weak_ptr<Socket>(s), epoch = s->epoch](const boost::system::error_code& ec) {
-            auto sock = weak.lock();
-            if (!sock || sock->epoch != epoch) return;
-            sock->write_pending = false;
-            if (ec || sock->removed) return;
-            action(fd, CURL_CSELECT_OUT);
-            rearm(fd, sock);
-          });
+      wait(fd, s, asio::posix::stream_descriptor::wait_write, &Socket::write_pending, CURL_CSELECT_OUT);
     }
+  }
+
+  // One wait for readiness in one direction; when it comes, libcurl acts on
+  // the socket. A wait started before the socket was parked, removed or closed
+  // (its epoch moved on since) does nothing.
+  void wait(curl_socket_t fd, const std::shared_ptr<Socket>& s,
+            asio::posix::stream_descriptor::wait_type type, bool Socket::*pending, int select) {
+    (*s).*pending = true;
+    s->sd.async_wait(type, [this, fd, pending, select, weak = std::weak_ptr<Socket>(s),
+                            epoch = s->epoch](const boost::system::error_code& ec) {
+      auto sock = weak.lock();
+      if (!sock || sock->epoch != epoch) return;
+      (*sock).*pending = false;
+      if (ec) return;
+      action(fd, select);
+      rearm(fd, sock);
+    });
   }
 
   // After an action, keep watching the socket if it is still the same one.
   void rearm(curl_socket_t fd, const std::shared_ptr<Socket>& s) {
     auto it = sockets.find(fd);
-    if (it != sockets.end() && it->second == s && !s->removed) arm(fd, s);
+    if (it != sockets.end() && it->second == s) arm(fd, s);
   }
 
   void remove_socket(curl_socket_t fd) {
@@ -431,7 +428,7 @@ struct Fetcher::Impl {
     if (it == sockets.end()) return;
     std::shared_ptr<Socket> s = it->second;
     sockets.erase(it);
-    s->removed = true;
+    ++s->epoch;
     boost::system::error_code ignored;
     s->sd.cancel(ignored);
     s->sd.release();  // libcurl owns and closes the fd
