@@ -318,6 +318,21 @@ TEST(Fetcher, RecordsRedirectCodesOnTheWay) {
   EXPECT_FALSE(response_of(direct).moved_permanently());
 }
 
+// Runs one fetch to its end, at most 15 s. The loop is restarted when it ran
+// out of work (between fetches of a test), and a fetch that never completes is
+// a failure, not a test that hangs.
+FetchResult fetch_on(boost::asio::io_context& io, Fetcher& fetcher, Request request) {
+  std::optional<FetchResult> out;
+  fetcher.fetch(std::move(request), [&](FetchResult r) { out = std::move(r); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (!out && std::chrono::steady_clock::now() < deadline) {
+    if (io.stopped()) io.restart();
+    io.run_one_for(std::chrono::milliseconds(100));
+  }
+  if (!out) return FetchFailure{FetchErrorKind::timeout, "the fetch never completed"};
+  return std::move(*out);
+}
+
 // The process's open sockets, from /proc/self/fd.
 std::size_t open_sockets() {
   std::size_t n = 0;
@@ -349,22 +364,11 @@ TEST(Fetcher, ConnectionsTheServerClosedBetweenFetchesAreReplaced) {
   FetchOptions options = loopback_options();
   options.timeout = std::chrono::milliseconds(1000);
   Fetcher fetcher(io, options);
-  auto fetch = [&](Request request) -> FetchResult {
-    std::optional<FetchResult> out;
-    fetcher.fetch(std::move(request), [&](FetchResult r) { out = std::move(r); });
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (!out && std::chrono::steady_clock::now() < deadline) {
-      if (io.stopped()) io.restart();
-      io.run_one_for(std::chrono::milliseconds(100));
-    }
-    if (!out) return FetchFailure{FetchErrorKind::timeout, "the fetch never completed"};
-    return std::move(*out);
-  };
   constexpr int k_rounds = 30;
   std::size_t sockets_after_first = 0;
   for (int i = 0; i < k_rounds; ++i) {
     const std::string target = "/feed/" + std::to_string(i);
-    const FetchResult result = fetch({server.url(target), {}, {}});
+    const FetchResult result = fetch_on(io, fetcher, {server.url(target), {}, {}});
     const Response& r = response_of(result);
     if (r.status != 200) break;  // response_of reported the failure
     EXPECT_EQ(r.body, target);
@@ -388,14 +392,12 @@ TEST(Fetcher, AKeptConnectionServesFetchesAfterIdlePauses) {
   Fetcher fetcher(io, options);
   for (int i = 0; i < 10; ++i) {
     const std::string target = "/feed/" + std::to_string(i);
-    std::optional<FetchResult> out;
-    fetcher.fetch({server.url(target), {}, {}}, [&](FetchResult r) { out = std::move(r); });
-    while (!out) io.run_one();
-    if (!std::holds_alternative<Response>(*out)) {
-      ADD_FAILURE() << "fetch " << i << " failed: " << std::get<FetchFailure>(*out).message;
+    const FetchResult result = fetch_on(io, fetcher, {server.url(target), {}, {}});
+    if (!std::holds_alternative<Response>(result)) {
+      ADD_FAILURE() << "fetch " << i << " failed: " << std::get<FetchFailure>(result).message;
       break;
     }
-    EXPECT_EQ(response_of(*out).body, "body of " + target);
+    EXPECT_EQ(response_of(result).body, "body of " + target);
     // The connection idles; then the loop runs what became ready meanwhile.
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     io.restart();
