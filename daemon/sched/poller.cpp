@@ -159,6 +159,7 @@ struct Poller::Impl {
   }
 
   void index_feeds() {
+    ++config_generation;  // feeds polled under the old config look theirs up by name
     feed_names.clear();
     feed_index.clear();
     for (std::size_t i = 0; i < config.feeds.size(); ++i) {
@@ -197,6 +198,24 @@ struct Poller::Impl {
   const config::FeedConfig* feed_config(const std::string& name) const {
     auto it = feed_index.find(name);
     return it == feed_index.end() ? nullptr : &config.feeds[it->second];
+  }
+
+  // The feed's config entry, noted in the row when it was claimed (remember_config):
+  // at 10,000 feeds a lookup by name was a cache miss or two per poll.
+  const config::FeedConfig* feed_config(const store::FeedRow& feed) const {
+    if (feed.config_generation == config_generation && feed.config_index < config.feeds.size()) {
+      return &config.feeds[feed.config_index];
+    }
+    return feed_config(feed.name);
+  }
+
+  // Notes the feed's config entry in its row, and what the config says of it.
+  void remember_config(store::FeedRow& feed) const {
+    auto it = feed_index.find(feed.name);
+    const config::FeedConfig* fc = it == feed_index.end() ? nullptr : &config.feeds[it->second];
+    feed.fetch_articles = fc && fc->fetch_articles;
+    feed.config_generation = fc ? config_generation : 0;
+    feed.config_index = fc ? it->second : 0;
   }
 
   // Exponential backoff with ±10 % jitter, from the feed's interval up to a day:
@@ -270,12 +289,10 @@ struct Poller::Impl {
     auto start_by = HostGate::Clock::now() + (lease - config.http.timeout);
     for (store::FeedRow& feed : *claimed) {
       unkeep(feed.id);  // a sweep takes back kept feeds made due by hand
-      start_deadline[feed.id] = start_by;
-      const config::FeedConfig* fc = feed_config(feed.name);
-      feed.fetch_articles = fc && fc->fetch_articles;
+      remember_config(feed);
       if (by_cursor) claim_cursor = std::max(claim_cursor, feed.id);
       std::string host = url_host(feed.url);
-      waiting.push(std::move(host), std::move(feed));
+      waiting.push(std::move(host), std::move(feed), start_by);
     }
     // A tick claims the most overdue feeds; when that claim is full, refills
     // sweep the rest in id order. The sweep ends when a claim comes back short.
@@ -359,9 +376,8 @@ struct Poller::Impl {
       store::FeedRow feed = std::move(it->second.feed);
       kept.erase(it);
       if (feed.entries_digest && now >= feed.entries_digest_until) feed.entries_digest.reset();
-      start_deadline[id] = start_by;
       std::string host = url_host(feed.url);
-      waiting.push(std::move(host), std::move(feed));
+      waiting.push(std::move(host), std::move(feed), start_by);
     }
     if (!kept_order.empty()) arm_kept(kept_order.begin()->first);
     dispatch();
@@ -462,11 +478,10 @@ struct Poller::Impl {
     std::optional<HostGate::Clock::duration> next;
     for (auto it = waiting.by_host.begin(); it != waiting.by_host.end();) {
       const std::string& host = it->first;
-      std::deque<store::FeedRow>& queue = it->second;
+      std::deque<WaitingPoll>& queue = it->second;
       while (!queue.empty() && in_flight < k_max_parallel_polls) {
-        if (auto d = start_deadline.find(queue.front().id); d != start_deadline.end() && now >= d->second) {
-          start_deadline.erase(d);  // left to whichever daemon claims it next
-          spdlog::warn("poll_skipped feed={} reason=lease_ran_out_while_waiting", queue.front().name);
+        if (now >= queue.front().start_by) {  // left to whichever daemon claims it next
+          spdlog::warn("poll_skipped feed={} reason=lease_ran_out_while_waiting", queue.front().feed.name);
           queue.pop_front();
           --waiting.count;
           continue;
@@ -477,11 +492,10 @@ struct Poller::Impl {
           break;
         }
         gate.start(host, now);
-        start_deadline.erase(queue.front().id);
-        store::FeedRow feed = std::move(queue.front());
+        store::FeedRow feed = std::move(queue.front().feed);
         queue.pop_front();
         --waiting.count;
-        start_poll(std::move(feed));  // completes later, never inside this call
+        start_poll(std::move(feed), host);  // completes later, never inside this call
       }
       it = queue.empty() ? waiting.by_host.erase(it) : std::next(it);
     }
@@ -498,21 +512,23 @@ struct Poller::Impl {
     }
   }
 
-  void start_poll(store::FeedRow feed) {
+  void start_poll(store::FeedRow feed, std::string host) {
     ++in_flight;
     busy_ids.insert(feed.id);
     net::Request req{feed.url, feed.etag, feed.last_modified};
     spdlog::debug("poll_start feed={} url={}", feed.name, feed.url);
-    fetcher.fetch(std::move(req), [this, feed = std::move(feed)](net::FetchResult result) {
-      handle(feed, std::move(result));
-      busy_ids.erase(feed.id);
-      gate.finish(url_host(feed.url));
-      --in_flight;
-      dispatch();
-      refill();
-      if (in_flight == 0) flush_unchanged();
-      if (stopping && busy() == 0 && alerts->idle()) io.stop();
-    });
+    fetcher.fetch(std::move(req),
+                  [this, feed = std::move(feed), host = std::move(host)](net::FetchResult result) mutable {
+                    const std::int64_t id = feed.id;
+                    handle(std::move(feed), std::move(result));  // the row goes on to its record, not copied
+                    busy_ids.erase(id);
+                    gate.finish(host);
+                    --in_flight;
+                    dispatch();
+                    refill();
+                    if (in_flight == 0) flush_unchanged();
+                    if (stopping && busy() == 0 && alerts->idle()) io.stop();
+                  });
   }
 
   // Polls and page fetches in flight.
@@ -537,8 +553,8 @@ struct Poller::Impl {
     if (stopping && busy() == 0 && alerts->idle()) io.stop();
   }
 
-  void handle(const store::FeedRow& feed, net::FetchResult result) {
-    const config::FeedConfig* fc = feed_config(feed.name);
+  void handle(store::FeedRow feed, net::FetchResult result) {
+    const config::FeedConfig* fc = feed_config(feed);
     seconds interval = fc ? fc->interval : seconds(900);
     store::PollRecord poll;
     // A running daemon keeps the feed (sql/013_kept_leases.sql) unless its
@@ -558,7 +574,7 @@ struct Poller::Impl {
       poll.next_poll_in = backoff(feed, interval);
       spdlog::warn("poll_failed feed={} url={} error=\"{}\" ms={} retry_in_s={}", feed.name, feed.url,
                    failure->message, poll.duration_ms, poll.next_poll_in.count());
-      record(feed, poll);
+      record(std::move(feed), std::move(poll));
       return;
     }
     auto& response = std::get<net::Response>(result);
@@ -572,16 +588,16 @@ struct Poller::Impl {
     }
     if (response.status == 304) {
       poll.outcome = "not_modified";
-      poll.etag = response.etag;
-      poll.last_modified = response.last_modified;
+      poll.etag = std::move(response.etag);
+      poll.last_modified = std::move(response.last_modified);
       poll.next_poll_in = interval;
       // At info level only the batch is logged (flush_unchanged): one line per 304
       // would be most of the log, and of the daemon's CPU, at 10,000 feeds.
       spdlog::debug("poll feed={} status=304 ms={}", feed.name, poll.duration_ms);
       if (poll.moved_to) {
-        record(feed, poll);  // the redirect bookkeeping has its own transaction
+        record(std::move(feed), std::move(poll));  // the redirect bookkeeping has its own transaction
       } else {
-        queue_unchanged(feed, std::move(poll));
+        queue_unchanged(std::move(feed), std::move(poll));
       }
       return;
     }
@@ -600,7 +616,7 @@ struct Poller::Impl {
       }
       spdlog::warn("poll_failed feed={} url={} status={} ms={} retry_in_s={}", feed.name, feed.url,
                    response.status, poll.duration_ms, poll.next_poll_in.count());
-      record(feed, poll);
+      record(std::move(feed), std::move(poll));
       return;
     }
     const auto parse_failed = [&](const std::string& message) {
@@ -635,7 +651,7 @@ struct Poller::Impl {
       // ignores conditional GET): recorded like a 304, articles untouched.
       spdlog::debug("poll feed={} status={} entries={} same_entries ms={}", feed.name, response.status,
                     parsed->entries.size(), poll.duration_ms);
-      queue_unchanged(feed, std::move(poll));
+      queue_unchanged(std::move(feed), std::move(poll));
       return;
     }
     po.plain_text = true;
@@ -749,16 +765,15 @@ struct Poller::Impl {
     tick_by(seconds(5));
   }
 
-  void record(const store::FeedRow& feed, store::PollRecord poll) {
+  void record(store::FeedRow feed, store::PollRecord poll) {
     if (!may_keep()) poll.keep_lease.reset();
     notify_status(feed, poll.outcome);
     if (auto r = store.record_poll(feed, poll); !r) {
       store_failed(feed, r.error().message);
     } else {
       if (!*r) lease_lost(feed, poll);
-      store::FeedRow written = feed;
-      written.kept_row.reset();  // the row holds what a batch would not write (store::row_unchanged_by)
-      keep(std::move(written), poll);
+      feed.kept_row.reset();  // the row holds what a batch would not write (store::row_unchanged_by)
+      keep(std::move(feed), poll);
     }
     log_move();
   }
@@ -769,8 +784,8 @@ struct Poller::Impl {
   // The feed stays leased until its batch is written; a crash before that
   // loses only the record of an unchanged poll, and the lease lets another
   // daemon poll the feed again when it expires.
-  void queue_unchanged(const store::FeedRow& feed, store::PollRecord poll) {
-    unchanged.push_back(store::UnchangedPoll{feed, std::move(poll)});
+  void queue_unchanged(store::FeedRow feed, store::PollRecord poll) {
+    unchanged.push_back(store::UnchangedPoll{std::move(feed), std::move(poll)});
     if (unchanged.size() >= k_unchanged_batch) {
       flush_unchanged();
     } else if (unchanged.size() == 1) {
@@ -801,9 +816,10 @@ struct Poller::Impl {
       for (const store::UnchangedPoll& p : batch) record(p.feed, p.poll);
       return;
     }
-    const std::unordered_set<std::int64_t> kept_ids(still_ours->begin(), still_ours->end());
+    std::vector<std::int64_t>& kept_ids = *still_ours;
+    std::sort(kept_ids.begin(), kept_ids.end());
     for (store::UnchangedPoll& p : batch) {
-      if (!kept_ids.count(p.feed.id)) lease_lost(p.feed, p.poll);
+      if (!std::binary_search(kept_ids.begin(), kept_ids.end(), p.feed.id)) lease_lost(p.feed, p.poll);
       // The row now holds this poll's state (written, or already held: then
       // the next such poll writes nothing either).
       if (p.poll.keep_lease) {
@@ -1018,21 +1034,27 @@ struct Poller::Impl {
   asio::signal_set signals;
   std::mt19937_64 rng;
   HostGate gate;
+  // A claimed poll not started yet. It must start by start_by, while its
+  // lease still covers a whole fetch.
+  struct WaitingPoll {
+    store::FeedRow feed;
+    HostGate::Clock::time_point start_by;
+  };
   // Claimed polls not started yet (held back by per-host politeness or the
   // parallel cap), per host in claim order.
   struct WaitingPolls {
-    std::unordered_map<std::string, std::deque<store::FeedRow>> by_host;
+    std::unordered_map<std::string, std::deque<WaitingPoll>> by_host;
     std::size_t count = 0;
     bool empty() const { return count == 0; }
     std::size_t size() const { return count; }
-    void push(std::string host, store::FeedRow feed) {
-      by_host[std::move(host)].push_back(std::move(feed));
+    void push(std::string host, store::FeedRow feed, HostGate::Clock::time_point start_by) {
+      by_host[std::move(host)].push_back(WaitingPoll{std::move(feed), start_by});
       ++count;
     }
     template <class F>
     void for_each(F f) const {
       for (const auto& [host, queue] : by_host)
-        for (const store::FeedRow& feed : queue) f(feed);
+        for (const WaitingPoll& w : queue) f(w.feed);
     }
     void clear() {
       by_host.clear();
@@ -1040,7 +1062,6 @@ struct Poller::Impl {
     }
   };
   WaitingPolls waiting;
-  std::unordered_map<std::int64_t, HostGate::Clock::time_point> start_deadline;  // of each waiting poll
   asio::steady_timer gate_timer{io};
   std::optional<HostGate::Clock::time_point> gate_wake;  // when gate_timer fires, if armed
   ops::Metrics metrics;
@@ -1050,6 +1071,7 @@ struct Poller::Impl {
   std::unique_ptr<backfill::Worker> backfill;     // feeds[].backfill.paged, on its own thread
   std::vector<std::string> feed_names;
   std::unordered_map<std::string, std::size_t> feed_index;  // name -> config.feeds index
+  std::uint64_t config_generation = 0;                      // counts index_feeds(): config loads
   std::vector<store::UnchangedPoll> unchanged;              // 304s not yet recorded
   std::unordered_set<std::int64_t> busy_ids;                // polls in flight (leased by us)
   asio::steady_timer unchanged_timer{io};

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <charconv>
 #include <cstring>
 #include <memory>
 
@@ -92,33 +93,61 @@ std::string entry_digest(const feed::Entry& entry) {
   return d.hex();
 }
 
-std::string to_pg_int_array(const std::vector<std::int64_t>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out.push_back(',');
-    out += std::to_string(items[i]);
+namespace {
+
+// A PostgreSQL array literal written element by element, with no list of
+// the elements built first.
+class ArrayLiteral {
+ public:
+  void add(std::int64_t value) {
+    separate();
+    std::array<char, 24> digits{};
+    auto [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), value);
+    (void)ec;  // 24 characters hold any int64
+    m_text.append(digits.data(), end);
   }
-  out.push_back('}');
-  return out;
+  // Quoted, so that any text survives; nullopt is NULL.
+  void add(std::optional<std::string_view> value) {
+    separate();
+    if (!value) {
+      m_text += "NULL";
+      return;
+    }
+    m_text.push_back('"');
+    for (char c : *value) {
+      if (c == '"' || c == '\\') m_text.push_back('\\');
+      m_text.push_back(c);
+    }
+    m_text.push_back('"');
+  }
+  std::string done() && {
+    m_text.push_back('}');
+    return std::move(m_text);
+  }
+
+ private:
+  void separate() {
+    if (m_text.size() > 1) m_text.push_back(',');
+  }
+  std::string m_text = "{";
+};
+
+std::optional<std::string_view> view(const std::optional<std::string>& value) {
+  return value ? std::optional<std::string_view>(*value) : std::nullopt;
+}
+
+}  // namespace
+
+std::string to_pg_int_array(const std::vector<std::int64_t>& items) {
+  ArrayLiteral out;
+  for (std::int64_t item : items) out.add(item);
+  return std::move(out).done();
 }
 
 std::string to_pg_opt_text_array(const std::vector<std::optional<std::string>>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out.push_back(',');
-    if (!items[i]) {
-      out += "NULL";
-      continue;
-    }
-    out.push_back('"');
-    for (char c : *items[i]) {
-      if (c == '"' || c == '\\') out.push_back('\\');
-      out.push_back(c);
-    }
-    out.push_back('"');
-  }
-  out.push_back('}');
-  return out;
+  ArrayLiteral out;
+  for (const auto& item : items) out.add(view(item));
+  return std::move(out).done();
 }
 
 bool row_unchanged_by(const UnchangedPoll& p) {
@@ -132,23 +161,29 @@ bool row_unchanged_by(const UnchangedPoll& p) {
 Result<std::vector<std::int64_t>> record_unchanged(db::Connection& conn,
                                                    const std::vector<UnchangedPoll>& polls) {
   if (polls.empty()) return std::vector<std::int64_t>{};
-  std::vector<std::int64_t> ids, statuses, next_in, durations, bytes, write_ids, log_only_ids;
-  std::vector<std::optional<std::string>> urls, etags, last_modified, outcomes, new_entries, keep;
+  // Each array is written straight from the polls: a batch of 256 copies no
+  // URL or validator into lists of its own first.
+  ArrayLiteral ids, urls, statuses, next_in, durations, bytes, etags, last_modified, outcomes, new_entries,
+      keep, write_ids, log_only_ids;
   for (const UnchangedPoll& p : polls) {
     const bool same_entries = p.poll.outcome == "ok";
-    outcomes.emplace_back(same_entries ? "ok" : "not_modified");
-    new_entries.emplace_back(same_entries ? std::optional<std::string>("0") : std::nullopt);
-    ids.push_back(p.feed.id);
-    urls.emplace_back(p.feed.url);
-    statuses.push_back(p.poll.status.value_or(304));
-    next_in.push_back(p.poll.next_poll_in.count());
-    durations.push_back(p.poll.duration_ms);
-    bytes.push_back(p.poll.bytes);
-    etags.push_back(p.poll.etag);
-    last_modified.push_back(p.poll.last_modified);
-    keep.push_back(p.poll.keep_lease ? std::optional<std::string>(std::to_string(p.poll.keep_lease->count()))
-                                     : std::nullopt);
-    (row_unchanged_by(p) ? log_only_ids : write_ids).push_back(p.feed.id);
+    outcomes.add(std::string_view(same_entries ? "ok" : "not_modified"));
+    new_entries.add(same_entries ? std::optional<std::string_view>("0") : std::nullopt);
+    ids.add(p.feed.id);
+    urls.add(std::string_view(p.feed.url));
+    statuses.add(std::int64_t{p.poll.status.value_or(304)});
+    next_in.add(std::int64_t{p.poll.next_poll_in.count()});
+    durations.add(p.poll.duration_ms);
+    bytes.add(p.poll.bytes);
+    etags.add(view(p.poll.etag));
+    last_modified.add(view(p.poll.last_modified));
+    if (p.poll.keep_lease) {
+      keep.add(
+          std::int64_t{p.poll.keep_lease->count()});  // an int[] read from its text form: no quotes needed
+    } else {
+      keep.add(std::nullopt);
+    }
+    (row_unchanged_by(p) ? log_only_ids : write_ids).add(p.feed.id);
   }
   // RFC 9110 §13.2.2: the validators are kept verbatim; a 304 may refresh them.
   // `f.id = ANY($13)` makes the join index probes of the feeds to write: joined
@@ -181,11 +216,11 @@ Result<std::vector<std::int64_t>> record_unchanged(db::Connection& conn,
       "         bytes, new_entries FROM u) "
       "SELECT id FROM upd WHERE lease_owner = $12 "
       "UNION ALL SELECT id FROM feeds WHERE id = ANY($14::bigint[]) AND lease_owner = $12",
-      {to_pg_int_array(ids), to_pg_opt_text_array(urls), to_pg_int_array(statuses), to_pg_int_array(next_in),
-       to_pg_int_array(durations), to_pg_int_array(bytes), to_pg_opt_text_array(etags),
-       to_pg_opt_text_array(last_modified), to_pg_opt_text_array(outcomes), to_pg_opt_text_array(new_entries),
-       to_pg_opt_text_array(keep), polls.front().poll.owner, to_pg_int_array(write_ids),
-       to_pg_int_array(log_only_ids)});
+      {std::move(ids).done(), std::move(urls).done(), std::move(statuses).done(), std::move(next_in).done(),
+       std::move(durations).done(), std::move(bytes).done(), std::move(etags).done(),
+       std::move(last_modified).done(), std::move(outcomes).done(), std::move(new_entries).done(),
+       std::move(keep).done(), polls.front().poll.owner, std::move(write_ids).done(),
+       std::move(log_only_ids).done()});
   if (!r) return r.error();
   std::vector<std::int64_t> kept;
   kept.reserve(static_cast<std::size_t>(r->size()));

@@ -34,6 +34,11 @@ struct FeedRow {
   std::optional<std::string> last_modified;
   int error_count = 0;
   bool fetch_articles = false;  // from the config: new articles get their pages fetched
+  // Where the poller found the feed's config entry, and in which version of
+  // the config (it counts reloads): a poll finds it again without a lookup
+  // by name while the config is the same.
+  std::size_t config_index = 0;
+  std::uint64_t config_generation = 0;
   // The entries_digest of the feed's last full store while it is trusted (a
   // day), else nullopt: a poll whose entries give the same digest stores nothing.
   std::optional<std::string> entries_digest;

@@ -107,6 +107,43 @@ TEST(Ops, SighupWithAValidConfigAddsTheNewFeed) {
   EXPECT_TRUE(stop(daemon)) << daemon.err();
 }
 
+// A poll under way when a reload reorders the feeds finishes with its own
+// feed's new settings, not with those of the feed now where it was.
+TEST(Ops, APollUnderWayAtAReloadTakesItsFeedsNewSettings) {
+  TempDatabase db;
+  TempDir dir;
+  HttpServer server([](const HttpRequest& r) {
+    if (r.target == "/a/") std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+    return serve_fixture(r);
+  });
+  const auto feed = [&](const std::string& name, const std::string& interval) {
+    return "  - name: " + name + "\n    url: \"" + server.url("/" + name + "/") +
+           "\"\n    interval: " + interval + "\n    fetch_articles: false\n";
+  };
+  std::string cfg =
+      dir.write("c.yaml", base_yaml(db, dir) + "feeds:\n" + feed("a", "15m") + feed("b", "10m"));
+  Child daemon({"run", "--config", cfg});
+  ASSERT_TRUE(eventually([&] { return server.hits("/a/") == 1; }, 30)) << daemon.err();  // 3 s to answer
+  dir.write("c.yaml", base_yaml(db, dir) + "feeds:\n" + feed("b", "10m") + feed("a", "3h"));
+  daemon.signal(SIGHUP);
+  ASSERT_TRUE(eventually([&] { return daemon.err().find("reloaded") != std::string::npos; }, 20))
+      << daemon.err();
+  ASSERT_TRUE(eventually(
+      [&] {
+        return db.scalar(
+                   "SELECT count(*) FROM fetch_log l JOIN feeds f ON f.id = l.feed_id WHERE f.name = 'a'") ==
+               "1";
+      },
+      20))
+      << daemon.err();
+  EXPECT_EQ(server.hits("/a/"), 1);
+  // 3 h, or more from the feed's posting rate; b's 10 minutes would be 40 at most.
+  EXPECT_EQ(db.scalar("SELECT next_poll_at > now() + interval '2 hours' FROM feeds WHERE name = 'a'"), "t")
+      << db.scalar("SELECT next_poll_at - now() FROM feeds WHERE name = 'a'") << "\n"
+      << daemon.err();
+  EXPECT_TRUE(stop(daemon)) << daemon.err();
+}
+
 TEST(Ops, SighupWithAnInvalidConfigKeepsTheRunningOne) {
   TempDatabase db;
   TempDir dir;
