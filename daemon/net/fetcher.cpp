@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
@@ -70,12 +71,46 @@ void ensure_curl_global_init() {
   (void)k_done;
 }
 
-std::string trim(std::string_view s) {
+std::string_view trim(std::string_view s) {
   std::size_t b = 0;
   std::size_t e = s.size();
   while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
   while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
-  return std::string(s.substr(b, e - b));
+  return s.substr(b, e - b);
+}
+
+// Feeds first, anything else after. Kept short: libcurl writes each byte of
+// each request header through its own printf, one call per byte, and the
+// 126-byte list this replaces cost a 304 more than 10,000 instructions
+// (bench/README.md, "Polling at scale"). Never written to: libcurl only reads
+// a header list.
+char k_accept_feeds[] = "Accept: application/rss+xml, application/atom+xml, application/feed+json, */*;q=0.8";
+
+// Whether the environment names a proxy libcurl would use for http or https.
+bool proxy_in_environment() {
+  for (const char* name : {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+    const char* value = std::getenv(name);
+    if (value && *value) return true;
+  }
+  return false;
+}
+
+// The content codings this libcurl decodes, as it would list them itself for
+// CURLOPT_ACCEPT_ENCODING "" (empty: none, and no header is sent).
+std::string decodable_encodings() {
+  const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
+  std::string out;
+  const auto add = [&out](const char* coding) {
+    if (!out.empty()) out += ", ";
+    out += coding;
+  };
+  if (v->features & CURL_VERSION_LIBZ) {
+    add("deflate");
+    add("gzip");
+  }
+  if (v->features & CURL_VERSION_BROTLI) add("br");
+  if (v->features & CURL_VERSION_ZSTD) add("zstd");
+  return out;
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -140,6 +175,25 @@ bool is_private_address(const std::string& address) {
 }
 
 struct Fetcher::Impl {
+  // Header lines every request sends, from the options: libcurl's own
+  // User-Agent and Accept-Encoding lines go through its printf, one call per
+  // byte, twice (built, then copied into the request); a line of our list
+  // goes through it once. So they are sent as lines of the list, with
+  // CURLOPT_USERAGENT unset. CURLOPT_ACCEPT_ENCODING stays set: libcurl
+  // decodes responses only with it.
+  struct CommonLines {
+    std::string user_agent;
+    std::string accept_encoding;  // empty: no coding is decoded, none is asked for
+  };
+
+  static std::shared_ptr<const CommonLines> common_lines(const FetchOptions& options) {
+    auto lines = std::make_shared<CommonLines>();
+    lines->user_agent = "User-Agent: " + options.user_agent;
+    const std::string codings = decodable_encodings();
+    if (!codings.empty()) lines->accept_encoding = "Accept-Encoding: " + codings;
+    return lines;
+  }
+
   struct Transfer {
     std::unique_ptr<CURL, CurlEasyDeleter> easy;
     std::unique_ptr<curl_slist, CurlSlistDeleter> headers;
@@ -151,9 +205,16 @@ struct Fetcher::Impl {
     bool headers_ended = false;  // the blank line after the last response's headers arrived
     std::string refused;         // why the SSRF guard refused a connection
     std::chrono::steady_clock::time_point started;
-    bool reusable = false;         // a GET with the common options only: its handle may serve the next one
+    bool reusable = false;         // a GET with the common options only: it may serve the next one
     std::uint64_t generation = 0;  // of the options its handle was set up with
     char errbuf[CURL_ERROR_SIZE] = {};
+    // The request's header list (header_list()). libcurl only reads a list
+    // (CURLOPT_HTTPHEADER), so its nodes and lines are ours, and a reused
+    // transfer keeps their memory: a poll's list costs no allocation.
+    std::array<curl_slist, 5> nodes{};
+    std::string if_none_match;
+    std::string if_modified_since;
+    std::shared_ptr<const CommonLines> common;  // the lines the nodes point to, alive until the transfer ends
   };
 
   struct Socket {
@@ -167,7 +228,8 @@ struct Fetcher::Impl {
     std::uint64_t epoch = 0;
   };
 
-  Impl(asio::io_context& io_, FetchOptions options_) : io(io_), options(std::move(options_)), timer(io_) {
+  Impl(asio::io_context& io_, FetchOptions options_)
+      : io(io_), options(std::move(options_)), common(common_lines(options)), timer(io_) {
     ensure_curl_global_init();
     multi.reset(curl_multi_init());
     share.reset(curl_share_init());
@@ -307,16 +369,17 @@ struct Fetcher::Impl {
     std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) return size * n;
     std::string_view name = line.substr(0, colon);
-    std::string value = trim(line.substr(colon + 1));
+    std::optional<std::string>* kept = nullptr;  // headers we do not keep cost no copy
     if (iequals(name, "ETag")) {
-      t->response.etag = value;
+      kept = &t->response.etag;
     } else if (iequals(name, "Last-Modified")) {
-      t->response.last_modified = value;
+      kept = &t->response.last_modified;
     } else if (iequals(name, "Retry-After")) {
-      t->response.retry_after = value;
+      kept = &t->response.retry_after;
     } else if (iequals(name, "Cache-Control")) {
-      t->response.cache_control = value;
+      kept = &t->response.cache_control;
     }
+    if (kept) *kept = std::string(trim(line.substr(colon + 1)));
     return size * n;
   }
 
@@ -456,6 +519,7 @@ struct Fetcher::Impl {
   }
 
   void finish(std::unique_ptr<Transfer> t, CURLcode code) {
+    FetchCallback done = std::move(t->done);  // `t` may go back to `idle` below
     auto elapsed =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t->started);
     FetchResult result;
@@ -475,7 +539,7 @@ struct Fetcher::Impl {
         r.content_type = type;
       r.elapsed = elapsed;
       result = std::move(r);
-      if (t->reusable && t->generation == options_generation) give_back(std::move(t->easy));
+      if (t->reusable && t->generation == options_generation) give_back(std::move(t));
     } else {
       FetchFailure f{FetchErrorKind::network, {}, elapsed};
       std::string detail = t->errbuf[0] ? t->errbuf : curl_easy_strerror(code);
@@ -502,8 +566,8 @@ struct Fetcher::Impl {
       result = std::move(f);
     }
     // Deliver outside libcurl's call stack.
-    asio::post(
-        io, [done = std::move(t->done), result = std::move(result)]() mutable { done(std::move(result)); });
+    asio::post(io,
+               [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
   }
 
   static bool is_loopback(const curl_sockaddr& address) {
@@ -539,22 +603,24 @@ struct Fetcher::Impl {
       asio::post(io, [done = std::move(done), f = std::move(f)]() mutable { done(std::move(f)); });
       return;
     }
-    auto t = std::make_unique<Transfer>();
-    t->owner = this;
-    t->done = std::move(done);
-    t->started = std::chrono::steady_clock::now();
-    // GETs with the common options reuse the handle of a finished one: a new
-    // handle (curl_easy_init, every option set, curl_easy_cleanup) cost about
-    // a sixth of libcurl's instructions per poll.
-    t->reusable = !request.post_body && !request.timeout;
-    t->generation = options_generation;
-    if (t->reusable && !idle_easy.empty()) {
-      t->easy = std::move(idle_easy.back());
-      idle_easy.pop_back();
+    // GETs with the common options reuse a finished one's transfer, handle
+    // included: a new handle (curl_easy_init, every option set,
+    // curl_easy_cleanup) cost about a sixth of libcurl's instructions per poll.
+    const bool reusable = !request.post_body && !request.timeout;
+    std::unique_ptr<Transfer> t;
+    if (reusable && !idle.empty()) {
+      t = std::move(idle.back());
+      idle.pop_back();
     } else {
+      t = std::make_unique<Transfer>();
+      t->owner = this;
       t->easy.reset(curl_easy_init());
       set_common_options(t->easy.get());
     }
+    t->done = std::move(done);
+    t->started = std::chrono::steady_clock::now();
+    t->reusable = reusable;
+    t->generation = options_generation;
     CURL* e = t->easy.get();
     curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
@@ -563,7 +629,8 @@ struct Fetcher::Impl {
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
 
-    curl_slist* headers = nullptr;
+    curl_slist* extra = nullptr;
+    for (const auto& h : request.headers) extra = curl_slist_append(extra, h.c_str());
     if (request.timeout) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout->count()));
     if (request.post_body) {
       curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
@@ -571,24 +638,10 @@ struct Fetcher::Impl {
       curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
       curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.post_body->size()));
       curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, request.post_body->c_str());
-      headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-    } else {
-      // Feeds first, anything else after. Kept short: libcurl writes each byte
-      // of each request header through its own printf, one call per byte, and
-      // the 126-byte list this replaces cost a 304 more than 10,000
-      // instructions (bench/README.md, "Polling at scale").
-      headers = curl_slist_append(headers,
-                                  "Accept: application/rss+xml, application/atom+xml, application/feed+json, "
-                                  "*/*;q=0.8");
+      extra = curl_slist_append(extra, "Expect:");  // no 100-continue round trip
     }
-    for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
-    // RFC 9110 §13.1: send the validators exactly as the server gave them.
-    if (request.etag) headers = curl_slist_append(headers, ("If-None-Match: " + *request.etag).c_str());
-    if (request.last_modified) {
-      headers = curl_slist_append(headers, ("If-Modified-Since: " + *request.last_modified).c_str());
-    }
-    t->headers.reset(headers);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+    t->headers.reset(extra);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, header_list(*t, request));
 
     CURLMcode mc = curl_multi_add_handle(multi.get(), e);
     if (mc != CURLM_OK) {
@@ -606,8 +659,9 @@ struct Fetcher::Impl {
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(options.max_redirects));
-    curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
+    // User-Agent and Accept-Encoding go in the header list (CommonLines);
+    // this makes libcurl decode every coding it can.
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes);
@@ -615,6 +669,11 @@ struct Fetcher::Impl {
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body_bytes));
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_SHARE, share.get());
+    // Unless a proxy is set, libcurl looks for one in the environment for
+    // every transfer: five getenv() calls over the whole environment, 2% of
+    // a poll's instructions. A daemon's environment does not change: with
+    // none in it at start, "no proxy" is said once.
+    if (!proxy_from_environment) curl_easy_setopt(e, CURLOPT_PROXY, "");
     // The CA bundle is parsed once a day, not per connection. libcurl caches
     // the parsed store only when no CA directory is set, and Debian's libcurl
     // sets one by default (/etc/ssl/certs, besides the bundle made from the
@@ -631,18 +690,58 @@ struct Fetcher::Impl {
     curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this);
   }
 
-  // A finished GET's handle, for the next GET: nothing in it points into the
-  // transfer that is going away.
-  void give_back(std::unique_ptr<CURL, CurlEasyDeleter> easy) {
-    if (idle_easy.size() >= k_idle_handles) return;
-    CURL* e = easy.get();
+  // The request's header list (Transfer::nodes): for a GET the Accept line,
+  // then User-Agent and Accept-Encoding (CommonLines), the validators, and
+  // the extra lines (Transfer::headers). RFC 9110 §13.1: the validators are
+  // sent exactly as the server gave them.
+  curl_slist* header_list(Transfer& t, const Request& request) const {
+    t.common = common;
+    std::size_t used = 0;
+    const auto link = [&t, &used](char* line) {
+      curl_slist& node = t.nodes[used];
+      node.data = line;
+      node.next = nullptr;
+      if (used > 0) t.nodes[used - 1].next = &node;
+      ++used;
+    };
+    if (!request.post_body) link(k_accept_feeds);
+    // Never written to (libcurl only reads a list); curl_slist holds char*.
+    link(const_cast<char*>(t.common->user_agent.c_str()));
+    if (!t.common->accept_encoding.empty()) link(const_cast<char*>(t.common->accept_encoding.c_str()));
+    if (request.etag) {
+      t.if_none_match.assign("If-None-Match: ").append(*request.etag);
+      link(t.if_none_match.data());
+    }
+    if (request.last_modified) {
+      t.if_modified_since.assign("If-Modified-Since: ").append(*request.last_modified);
+      link(t.if_modified_since.data());
+    }
+    t.nodes[used - 1].next = t.headers.get();
+    return &t.nodes[0];
+  }
+
+  // A finished GET's transfer, handle included, for the next GET: nothing in
+  // it points into the request that is going away, and nothing of that
+  // request's answer is left in it.
+  void give_back(std::unique_ptr<Transfer> t) {
+    if (idle.size() >= k_idle_transfers) return;
+    CURL* e = t->easy.get();
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, nullptr);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, nullptr);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, nullptr);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, nullptr);
     curl_easy_setopt(e, CURLOPT_PRIVATE, nullptr);
-    idle_easy.push_back(std::move(easy));
+    t->headers.reset();
+    t->common.reset();
+    t->done = nullptr;
+    t->response = Response{};
+    t->too_large = false;
+    t->last_status = 0;
+    t->headers_ended = false;
+    t->refused.clear();
+    t->errbuf[0] = '\0';
+    idle.push_back(std::move(t));
   }
 
   void cancel_all() {
@@ -657,6 +756,8 @@ struct Fetcher::Impl {
 
   asio::io_context& io;
   FetchOptions options;
+  std::shared_ptr<const CommonLines> common;  // from `options`; transfers in flight hold theirs
+  const bool proxy_from_environment = proxy_in_environment();
   asio::steady_timer timer;
   bool timer_set = false;  // a wait on `timer` is pending
   // When libcurl wants curl_multi_socket_action(CURL_SOCKET_TIMEOUT); none: no timeout.
@@ -670,10 +771,10 @@ struct Fetcher::Impl {
   std::unique_ptr<CURLM, CurlMultiDeleter> multi;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers;
   std::map<curl_socket_t, std::shared_ptr<Socket>> sockets;
-  // Handles of finished GETs (give_back), for the next ones; after `multi` and
-  // `share`, so cleaned up before them.
-  static constexpr std::size_t k_idle_handles = 64;
-  std::vector<std::unique_ptr<CURL, CurlEasyDeleter>> idle_easy;
+  // Finished GETs' transfers and their handles (give_back), for the next
+  // ones; after `multi` and `share`, so cleaned up before them.
+  static constexpr std::size_t k_idle_transfers = 64;
+  std::vector<std::unique_ptr<Transfer>> idle;
   // set_options() counts up: handles set up before are not given back.
   std::uint64_t options_generation = 0;
   bool timeout_posted = false;  // a post_timeout() handler is pending
@@ -723,7 +824,8 @@ std::size_t Fetcher::in_flight() const {
 void Fetcher::set_options(FetchOptions options) {
   m_robots->set_options(robots_options(options));
   m_impl->options = std::move(options);
-  m_impl->idle_easy.clear();  // set up with the old options, as are the handles in flight
+  m_impl->common = Impl::common_lines(m_impl->options);
+  m_impl->idle.clear();  // set up with the old options, as are the handles in flight
   ++m_impl->options_generation;
   curl_multi_setopt(m_impl->multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS, m_impl->options.max_host_connections);
 }

@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "tests/support/http_server.hpp"
@@ -94,6 +95,70 @@ TEST(Fetcher, SendsValidatorsVerbatimAndReports304) {
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].header("if-none-match"), "\"v7\"");
   EXPECT_EQ(requests[0].header("if-modified-since"), "Wed, 23 Apr 2025 09:35:23 GMT");
+}
+
+// How often a header line named `name` (any case) is in a request head.
+int header_lines(const std::string& head, const std::string& name) {
+  std::string lower;
+  for (char c : head) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  int n = 0;
+  for (std::size_t at = lower.find("\r\n" + name + ":"); at != std::string::npos;
+       at = lower.find("\r\n" + name + ":", at + 1))
+    ++n;
+  return n;
+}
+
+// User-Agent and Accept-Encoding are lines of the fetcher's own header list
+// (libcurl's are not built): each header goes out once, GET and POST alike.
+TEST(Fetcher, EachRequestHeaderIsSentOnce) {
+  std::mutex m;
+  std::vector<std::string> heads;
+  test::RawServer server([&](test::RawConnection& c) {
+    {
+      std::lock_guard<std::mutex> lock(m);
+      heads.push_back(c.head());
+    }
+    c.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+  });
+  FetchOptions options = loopback_options();
+  options.user_agent = "feedwatch-test/once (+https://example.org/contact)";
+  ASSERT_EQ(
+      response_of(fetch_one(options, {server.url("/get"), "\"e\"", "Wed, 23 Apr 2025 09:35:23 GMT"})).body,
+      "ok");
+  Request post{server.url("/post"), {}, {}};
+  post.post_body = "{}";
+  post.headers.push_back("Content-Type: application/json");
+  ASSERT_EQ(response_of(fetch_one(options, post)).body, "ok");
+  std::lock_guard<std::mutex> lock(m);
+  ASSERT_EQ(heads.size(), 2u);
+  for (const std::string& head : heads) {
+    SCOPED_TRACE(head);
+    for (const char* name : {"host", "user-agent", "accept", "accept-encoding"}) {
+      EXPECT_EQ(header_lines(head, name), 1) << name;
+    }
+    EXPECT_NE(head.find("\r\nUser-Agent: " + options.user_agent + "\r\n"), std::string::npos);
+    EXPECT_EQ(header_lines(head, "expect"), 0);  // no 100-continue round trip for the POST
+  }
+  EXPECT_EQ(header_lines(heads[0], "if-none-match"), 1);
+  EXPECT_EQ(header_lines(heads[0], "if-modified-since"), 1);
+  EXPECT_NE(heads[0].find("\r\nAccept: application/rss+xml"), std::string::npos);
+  EXPECT_EQ(header_lines(heads[1], "content-type"), 1);
+  EXPECT_NE(heads[1].find("\r\nAccept: */*\r\n"), std::string::npos);
+}
+
+// A proxy named in the environment when the fetcher starts is used (the
+// fetcher tells libcurl "no proxy" only when none is named there).
+TEST(Fetcher, ProxyNamedInTheEnvironmentIsUsed) {
+  HttpServer origin([](const HttpRequest&) { return HttpReply{200, {}, "direct"}; });
+  HttpServer proxy([](const HttpRequest& r) { return HttpReply{200, {}, "via proxy for " + r.target}; });
+  const std::string url = origin.url("/feed");
+  ::setenv("http_proxy", proxy.url("").c_str(), 1);
+  FetchResult through = fetch_one(loopback_options(), {url, {}, {}});
+  ::unsetenv("http_proxy");
+  EXPECT_EQ(response_of(through).body, "via proxy for " + url);
+  EXPECT_EQ(origin.requests().size(), 0u);
+  EXPECT_EQ(response_of(fetch_one(loopback_options(), {url, {}, {}})).body, "direct");
+  EXPECT_EQ(proxy.requests().size(), 1u);
 }
 
 TEST(Fetcher, DecodesGzip) {
@@ -208,6 +273,16 @@ TEST(Fetcher, ManyTransfersAtOnceAllComplete) {
 TEST(Fetcher, EachRequestOnAReusedHandleIsItsOwn) {
   HttpServer server([](const HttpRequest& r) {
     if (r.target == "/gone") return HttpReply{404, {}, ""};
+    if (r.target == "/old") return HttpReply{301, {{"Location", "/typed"}}, ""};
+    if (r.target == "/typed") {
+      return HttpReply{200,
+                       {{"Content-Type", "text/xml"},
+                        {"ETag", "\"t\""},
+                        {"Last-Modified", "Wed, 23 Apr 2025 09:35:23 GMT"},
+                        {"Cache-Control", "max-age=600"},
+                        {"Retry-After", "5"}},
+                       "typed"};
+    }
     if (r.header("if-none-match") == "\"v1\"") return HttpReply{304, {{"ETag", "\"v1\""}}, ""};
     return HttpReply{200, {}, "body of " + r.target};
   });
@@ -226,16 +301,35 @@ TEST(Fetcher, EachRequestOnAReusedHandleIsItsOwn) {
   EXPECT_EQ(second.status, 200);
   EXPECT_EQ(second.body, "body of /b");
   EXPECT_EQ(second.effective_url, server.url("/b"));
+  EXPECT_TRUE(second.redirects.empty());  // the 304 before was no redirect of this request
   EXPECT_EQ(response_of(fetch({server.url("/gone"), {}, {}})).status, 404);
   FetchResult refused = fetch({"ftp://127.0.0.1/x", {}, {}});
   ASSERT_TRUE(std::holds_alternative<FetchFailure>(refused));
   const Response last = response_of(fetch({server.url("/c"), {}, {}}));
   EXPECT_EQ(last.status, 200);
   EXPECT_EQ(last.body, "body of /c");
+  // A response's headers, type and redirects do not reach the next response
+  // either (a 304 has no Content-Type of its own).
+  const Response moved = response_of(fetch({server.url("/old"), {}, {}}));
+  EXPECT_EQ(moved.status, 200);
+  EXPECT_EQ(moved.redirects, std::vector<long>{301});
+  EXPECT_EQ(moved.content_type, "text/xml");
+  EXPECT_EQ(moved.cache_control, "max-age=600");
+  const Response after = response_of(fetch({server.url("/a"), "\"v1\"", {}}));
+  EXPECT_EQ(after.status, 304);
+  EXPECT_EQ(after.effective_url, server.url("/a"));
+  EXPECT_TRUE(after.redirects.empty());
+  EXPECT_FALSE(after.moved_permanently());
+  EXPECT_EQ(after.content_type, "");
+  EXPECT_EQ(after.etag, "\"v1\"");
+  EXPECT_FALSE(after.last_modified);
+  EXPECT_FALSE(after.cache_control);
+  EXPECT_FALSE(after.retry_after);
+  EXPECT_EQ(after.body, "");
   const auto requests = server.requests();
-  ASSERT_EQ(requests.size(), 4u);
+  ASSERT_EQ(requests.size(), 7u);
   EXPECT_EQ(requests[0].header("x-probe"), "one");
-  for (std::size_t i = 1; i < requests.size(); ++i) {
+  for (std::size_t i = 1; i < 6; ++i) {
     EXPECT_FALSE(requests[i].has_header("if-none-match")) << requests[i].target;
     EXPECT_FALSE(requests[i].has_header("if-modified-since")) << requests[i].target;
     EXPECT_FALSE(requests[i].has_header("x-probe")) << requests[i].target;
