@@ -419,6 +419,10 @@ def main():
                     "libc's and libcurl's frames are lost) or dwarf (whole stacks, larger files)")
     ap.add_argument("--perf-events", help="record these perf events instead of CPU samples (e.g. "
                     "raw_syscalls:sys_enter, to count system calls per poll with `perf script`)")
+    ap.add_argument("--perf-floor", help="record the libcurl floor's all-304 run with `perf record -g` into this "
+                    "file, to compare with --perf-run --perf-kept (its CPU figure then includes perf)")
+    ap.add_argument("--callgrind", help="run the `run` daemon under valgrind's callgrind, instrumented over the "
+                    "kept cycle only, and write its profile here (its CPU figures are then valgrind's, not the daemon's)")
     ap.add_argument("--perf-kept", action="store_true", help="with --perf-run: record the second (kept) run cycle instead")
     ap.add_argument("--run-interval", type=int, default=60, help="the running daemon's feed interval, seconds: "
                     "its second cycle (kept feeds) starts this long after the first")
@@ -487,7 +491,14 @@ def main():
                 batched = sum(int(m) for m in re.findall(rb"polls_unchanged count=(\d+)", text))
                 return text.count(b"poll feed=") + batched
 
-            daemon = subprocess.Popen([feedwatch, "run", "--config", config_run], stdout=devnull, stderr=run_log)
+            daemon_argv = [feedwatch, "run", "--config", config_run]
+            if args.callgrind:
+                # Instrumented only over the kept cycle (callgrind_control -i
+                # on/off below): instructions and calls per function, exact
+                # where the CPU figures move with this VM's speed.
+                daemon_argv = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                               f"--callgrind-out-file={os.path.abspath(args.callgrind)}"] + daemon_argv
+            daemon = subprocess.Popen(daemon_argv, stdout=devnull, stderr=run_log)
             try:
                 for _ in range(600):  # started: nothing is due yet, so it idles
                     with open(log_path, "rb") as f:
@@ -595,6 +606,8 @@ def main():
                 if args.perf_run and args.perf_kept:
                     recorder = subprocess.Popen(["perf", "record", "-q"] + perf_graph(args) + ["-p", str(daemon.pid), "-o", args.perf_run],
                                                 stdout=devnull, stderr=devnull)
+                if args.callgrind:
+                    subprocess.run(["callgrind_control", "-i", "on", str(daemon.pid)], check=True, stdout=devnull)
                 waiting2 = time.monotonic()
                 while polls_logged(offset) <= args.feeds:
                     time.sleep(0.05)
@@ -609,6 +622,9 @@ def main():
                 kproc2 = server_processes(pg_pid)
                 kbe2 = client_backends_cpu(backends)
                 kauto2 = auto_maintenance()
+                if args.callgrind:
+                    subprocess.run(["callgrind_control", "-d", str(daemon.pid)], check=True, stdout=devnull)
+                    subprocess.run(["callgrind_control", "-i", "off", str(daemon.pid)], check=True, stdout=devnull)
                 vacuum2, vacuumed2 = vacuum_written(pg_pid, kept_writes, wait=11)
                 if recorder:
                     recorder.send_signal(signal.SIGINT)
@@ -645,7 +661,10 @@ def main():
                 print(f"warning: {name}: outcomes {r['outcomes']}, expected {expect}", file=sys.stderr)
 
         def floor_run(name, validators):
-            out = subprocess.run([floor, validators, str(args.parallel)], check=True, capture_output=True, text=True)
+            argv = [floor, validators, str(args.parallel)]
+            if args.perf_floor and name == "floor_304":
+                argv = ["perf", "record", "-q"] + perf_graph(args) + ["-o", args.perf_floor, "--"] + argv
+            out = subprocess.run(argv, check=True, capture_output=True, text=True)
             results[name] = json.loads(out.stdout)
 
         def urlwatch_run(name):
