@@ -167,6 +167,9 @@ Result<std::vector<std::int64_t>> record_unchanged(db::Connection& conn,
       keep, write_ids, log_only_ids;
   for (const UnchangedPoll& p : polls) {
     const bool same_entries = p.poll.outcome == "ok";
+    // Only the rows written read the validators: a log-only row's are sent as
+    // NULL, 50 bytes fewer to send and parse for most polls of a kept cycle.
+    const bool log_only = row_unchanged_by(p);
     outcomes.add(std::string_view(same_entries ? "ok" : "not_modified"));
     new_entries.add(same_entries ? std::optional<std::string_view>("0") : std::nullopt);
     ids.add(p.feed.id);
@@ -175,15 +178,15 @@ Result<std::vector<std::int64_t>> record_unchanged(db::Connection& conn,
     next_in.add(std::int64_t{p.poll.next_poll_in.count()});
     durations.add(p.poll.duration_ms);
     bytes.add(p.poll.bytes);
-    etags.add(view(p.poll.etag));
-    last_modified.add(view(p.poll.last_modified));
+    etags.add(log_only ? std::nullopt : view(p.poll.etag));
+    last_modified.add(log_only ? std::nullopt : view(p.poll.last_modified));
     if (p.poll.keep_lease) {
       keep.add(
           std::int64_t{p.poll.keep_lease->count()});  // an int[] read from its text form: no quotes needed
     } else {
       keep.add(std::nullopt);
     }
-    (row_unchanged_by(p) ? log_only_ids : write_ids).add(p.feed.id);
+    (log_only ? log_only_ids : write_ids).add(p.feed.id);
   }
   // RFC 9110 §13.2.2: the validators are kept verbatim; a 304 may refresh them.
   // `f.id = ANY($13)` makes the join index probes of the feeds to write: joined

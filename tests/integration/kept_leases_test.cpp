@@ -104,6 +104,8 @@ TEST(KeptLeases, RunningDaemonPollsItsKeptFeedsWithoutFreeingThem) {
   ASSERT_TRUE(daemon.wait_for(30).has_value());
   EXPECT_EQ(db.scalar("SELECT lease_owner IS NULL AND lease_until IS NULL FROM feeds"), "t");
   EXPECT_EQ(db.scalar("SELECT count(*) FROM pollers"), "0");
+  // The row holds the ETag of the last answer: each 304's batch wrote it.
+  EXPECT_EQ(db.scalar("SELECT etag FROM feeds"), "\"v" + std::to_string(server.requests().size()) + "\"");
 }
 
 // A kept feed whose polls change nothing (the same 304, the same ETag) has
