@@ -195,27 +195,30 @@ struct Poller::Impl {
     return true;
   }
 
-  const config::FeedConfig* feed_config(const std::string& name) const {
+  // The feed's index in config.feeds, looked up by name.
+  std::optional<std::size_t> config_index(const std::string& name) const {
     auto it = feed_index.find(name);
-    return it == feed_index.end() ? nullptr : &config.feeds[it->second];
+    return it == feed_index.end() ? std::nullopt : std::optional<std::size_t>(it->second);
   }
 
   // The feed's config entry, noted in the row when it was claimed (remember_config):
   // at 10,000 feeds a lookup by name was a cache miss or two per poll.
   const config::FeedConfig* feed_config(const store::FeedRow& feed) const {
+    std::optional<std::size_t> i;
     if (feed.config_generation == config_generation && feed.config_index < config.feeds.size()) {
-      return &config.feeds[feed.config_index];
+      i = feed.config_index;
+    } else {
+      i = config_index(feed.name);  // claimed under a config a reload replaced since
     }
-    return feed_config(feed.name);
+    return i ? &config.feeds[*i] : nullptr;
   }
 
   // Notes the feed's config entry in its row, and what the config says of it.
   void remember_config(store::FeedRow& feed) const {
-    auto it = feed_index.find(feed.name);
-    const config::FeedConfig* fc = it == feed_index.end() ? nullptr : &config.feeds[it->second];
-    feed.fetch_articles = fc && fc->fetch_articles;
-    feed.config_generation = fc ? config_generation : 0;
-    feed.config_index = fc ? it->second : 0;
+    const std::optional<std::size_t> i = config_index(feed.name);
+    feed.fetch_articles = i && config.feeds[*i].fetch_articles;
+    feed.config_generation = i ? config_generation : 0;
+    feed.config_index = i.value_or(0);
   }
 
   // Exponential backoff with ±10 % jitter, from the feed's interval up to a day:
