@@ -36,6 +36,25 @@ TEST(Migrate, ApplyingTwiceIsANoOp) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), tables);
 }
 
+// Each migration commits on its own: a daemon killed between two leaves the ones before
+// applied, and the next start applies the rest, each once.
+TEST(Migrate, APartlyMigratedDatabaseIsCarriedOnFromWhereItStopped) {
+  TempDatabase db;
+  db::Connection conn = db.connect();
+  const std::vector<db::Migration>& all = db::builtin_migrations();
+  ASSERT_GE(all.size(), 6u);
+  const std::vector<db::Migration> first(all.begin(), all.begin() + 4);
+  ASSERT_TRUE(db::migrate(conn, first));
+  EXPECT_EQ(db.scalar("SELECT to_regclass('alert_deliveries') IS NULL"), "t");  // 005's table
+  auto rest = db::migrate(conn);
+  ASSERT_TRUE(rest) << rest.error().message;
+  ASSERT_EQ(rest->applied.size(), all.size() - first.size());
+  EXPECT_EQ(rest->applied.front(), all[first.size()].name);
+  EXPECT_EQ(rest->latest_version, all.back().version);
+  EXPECT_EQ(db.scalar("SELECT to_regclass('alert_deliveries') IS NOT NULL"), "t");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM schema_migrations"), std::to_string(all.size()));
+}
+
 TEST(Migrate, LargeTextColumnsUseLz4) {
   TempDatabase db;
   db::Connection conn = db.connect();
