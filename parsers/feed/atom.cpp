@@ -12,6 +12,13 @@
 // enclosures. Every href is resolved against xml:base and the document URL.
 // <content src="..."> is out of line and has no text; binary media types
 // (mode="base64" or a non-text, non-XML type) have none either.
+//
+// Atom feeds also carry the elements RSS borrows from Dublin Core and the
+// content module (FEED-JSON.md lists them per field, not per format): dc:title,
+// dc:date, dcterms:issued/modified, content:encoded, xhtml:body, fullitem. Each
+// is read only where the Atom element it stands for is missing or empty
+// (content: the first in document order, as in RSS).
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -121,9 +128,11 @@ std::optional<std::string> author_name(const xmlNode* parent) {
   return std::nullopt;
 }
 
-std::optional<UnixTime> first_date(const xmlNode* parent, std::string_view name_10, std::string_view name_03,
+// The first of the named date elements that parses: Atom 1.0's, then 0.3's,
+// then the Dublin Core names RSS uses, which Atom feeds carry too.
+std::optional<UnixTime> first_date(const xmlNode* parent, std::initializer_list<std::string_view> names,
                                    std::vector<std::string>& warnings) {
-  for (const std::string_view name : {name_10, name_03}) {
+  for (const std::string_view name : names) {
     if (const xmlNode* node = first_atom_child(parent, name)) {
       if (std::optional<UnixTime> time = parse_date(text_content(node), name, warnings)) return time;
     }
@@ -153,6 +162,12 @@ Entry parse_entry(const xmlNode* node, std::vector<std::string>& warnings) {
       TextValue value = read_text(child);
       entry.content = std::move(value.text);
       if (entry.content) entry.content_html = value.markup ? std::move(value.markup) : entry.content;
+    } else if (name == "content:encoded" || name == "xhtml:body" || name == "fullitem") {
+      // RSS's content elements, met in Atom entries too: HTML, as in RSS.
+      if (entry.content) continue;
+      std::string markup = inner_markup(child);
+      entry.content = body_text(child, markup);
+      if (entry.content) entry.content_html = std::move(markup);
     } else if (name == "link" && link_rel(child) == "enclosure") {
       std::optional<std::string> href = resolve_url(child, attribute(child, "href").value_or(""));
       if (!href) continue;
@@ -171,8 +186,8 @@ Entry parse_entry(const xmlNode* node, std::vector<std::string>& warnings) {
       entry.title = read_text(media_title).text;
   }
   entry.link = alternate_link(node);
-  entry.published = first_date(node, "published", "issued", warnings);
-  entry.updated = first_date(node, "updated", "modified", warnings);
+  entry.published = first_date(node, {"published", "issued", "dcterms:issued"}, warnings);
+  entry.updated = first_date(node, {"updated", "modified", "dc:date", "dcterms:modified"}, warnings);
   entry.author = author_name(node);
   default_summary(entry, has_summary);
   return entry;
@@ -181,9 +196,15 @@ Entry parse_entry(const xmlNode* node, std::vector<std::string>& warnings) {
 }  // namespace
 
 void parse_atom(const xmlNode* root, Feed& feed) {
-  if (const xmlNode* title = first_atom_child(root, "title")) feed.title = read_text(title).text;
+  // dc:title only when there is no Atom title; like an Atom text with no type, literal text.
+  for (const std::string_view name : {"title", "dc:title"}) {
+    if (const xmlNode* title = first_atom_child(root, name)) {
+      feed.title = read_text(title).text;
+      if (feed.title) break;
+    }
+  }
   feed.link = alternate_link(root);
-  feed.updated = first_date(root, "updated", "modified", feed.warnings);
+  feed.updated = first_date(root, {"updated", "modified", "dc:date", "dcterms:modified"}, feed.warnings);
   if (std::optional<std::string> lang = xml_lang(root)) {
     feed.language = normalize_language(*lang);
   } else if (const xmlNode* language = first_atom_child(root, "dc:language")) {

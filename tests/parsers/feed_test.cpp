@@ -926,6 +926,40 @@ TEST(Atom, AuthorEmailWhenNoName) {
   EXPECT_EQ(only_entry(feed).author, "a@ex.org");
 }
 
+// The Dublin Core and content-module elements RSS uses, met in Atom feeds:
+// each only where the Atom element is missing.
+TEST(Atom, DublinCoreAndContentModuleElementsFillWhatAtomLacks) {
+  const Feed feed = parse_ok(
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+      "xmlns:dcterms=\"http://purl.org/dc/terms/\" "
+      "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">"
+      "<dc:title>Only &lt;b&gt;DC</dc:title><dc:date>2025-02-01T08:00:00Z</dc:date>"
+      "<entry><id>e1</id><dc:date>2025-02-01T09:00:00Z</dc:date><dcterms:issued>2025-01-31T09:00:00Z"
+      "</dcterms:issued><content:encoded><![CDATA[<p>Encoded <b>body</b></p>]]></content:encoded></entry>"
+      "<entry><id>e2</id><dcterms:modified>2025-02-02T10:00:00Z</dcterms:modified></entry>"
+      "<entry><id>e3</id><updated>2025-03-01T00:00:00Z</updated><dc:date>2025-02-01T00:00:00Z</dc:date>"
+      "<content type=\"text\">Atom text</content><content:encoded>&lt;p&gt;Not this&lt;/p&gt;"
+      "</content:encoded></entry></feed>");
+  EXPECT_EQ(feed.title, "Only <b>DC");  // literal text, as an Atom text with no type
+  EXPECT_EQ(feed.updated, utc(2025, 2, 1, 8, 0, 0));
+  ASSERT_EQ(feed.entries.size(), 3U);
+  EXPECT_EQ(feed.entries[0].updated, utc(2025, 2, 1, 9, 0, 0));
+  EXPECT_EQ(feed.entries[0].published, utc(2025, 1, 31, 9, 0, 0));
+  EXPECT_EQ(feed.entries[0].content, "Encoded body");
+  EXPECT_EQ(feed.entries[0].content_html, "<p>Encoded <b>body</b></p>");
+  EXPECT_EQ(feed.entries[0].summary, "Encoded body");
+  EXPECT_EQ(feed.entries[1].updated, utc(2025, 2, 2, 10, 0, 0));
+  EXPECT_EQ(feed.entries[2].updated, utc(2025, 3, 1, 0, 0, 0));
+  EXPECT_EQ(feed.entries[2].content, "Atom text");
+}
+
+TEST(Atom, AnAtomTitleWinsOverDcTitle) {
+  const Feed feed = parse_ok(
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+      "<dc:title>DC</dc:title><title>Atom</title></feed>");
+  EXPECT_EQ(feed.title, "Atom");
+}
+
 TEST(Atom, Version03DatesAndEscapedMode) {
   const Feed feed = parse_ok(
       "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><title>Old</title>"
