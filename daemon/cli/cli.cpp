@@ -254,7 +254,7 @@ int main(int argc, char** argv) {
   std::string extract_format = "text";
   std::vector<std::string> batch;
   extract->add_option("FILE", extract_input, "HTML file, or - for standard input");
-  extract->add_option("--url", extract_url, "the page's URL (site rules, relative links)");
+  extract->add_option("--url", extract_url, "the page's URL, against which relative links resolve");
   extract->add_option("--format", extract_format, "text | json | html")
       ->check(CLI::IsMember({"text", "json", "html"}))
       ->capture_default_str();
