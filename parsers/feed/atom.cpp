@@ -128,18 +128,6 @@ std::optional<std::string> author_name(const xmlNode* parent) {
   return std::nullopt;
 }
 
-// The first of the named date elements that parses: Atom 1.0's, then 0.3's,
-// then the Dublin Core names RSS uses, which Atom feeds carry too.
-std::optional<UnixTime> first_date(const xmlNode* parent, std::initializer_list<std::string_view> names,
-                                   std::vector<std::string>& warnings) {
-  for (const std::string_view name : names) {
-    if (const xmlNode* node = first_atom_child(parent, name)) {
-      if (std::optional<UnixTime> time = parse_date(text_content(node), name, warnings)) return time;
-    }
-  }
-  return std::nullopt;
-}
-
 Entry parse_entry(const xmlNode* node, std::vector<std::string>& warnings) {
   Entry entry;
   bool has_summary = false;
@@ -186,8 +174,10 @@ Entry parse_entry(const xmlNode* node, std::vector<std::string>& warnings) {
       entry.title = read_text(media_title).text;
   }
   entry.link = alternate_link(node);
-  entry.published = first_date(node, {"published", "issued", "dcterms:issued"}, warnings);
-  entry.updated = first_date(node, {"updated", "modified", "dc:date", "dcterms:modified"}, warnings);
+  // Atom 1.0's, then 0.3's, then the Dublin Core names RSS uses.
+  entry.published = first_date(node, {"published", "issued", "dcterms:issued"}, warnings, atom_name);
+  entry.updated =
+      first_date(node, {"updated", "modified", "dc:date", "dcterms:modified"}, warnings, atom_name);
   entry.author = author_name(node);
   default_summary(entry, has_summary);
   return entry;
@@ -204,7 +194,8 @@ void parse_atom(const xmlNode* root, Feed& feed) {
     }
   }
   feed.link = alternate_link(root);
-  feed.updated = first_date(root, {"updated", "modified", "dc:date", "dcterms:modified"}, feed.warnings);
+  feed.updated =
+      first_date(root, {"updated", "modified", "dc:date", "dcterms:modified"}, feed.warnings, atom_name);
   if (std::optional<std::string> lang = xml_lang(root)) {
     feed.language = normalize_language(*lang);
   } else if (const xmlNode* language = first_atom_child(root, "dc:language")) {

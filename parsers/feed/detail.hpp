@@ -5,6 +5,7 @@
 #include <libxml/tree.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -121,6 +122,13 @@ bool looks_like_html(std::string_view text);
 // The date or nullopt; an unparsable non-empty value adds a warning naming `what`.
 std::optional<UnixTime> parse_date(std::string_view text, std::string_view what,
                                    std::vector<std::string>& warnings);
+
+// The first date among the children named `names` (in that order of
+// preference) that parses; `name_of` names a child (Atom reads its own
+// elements by local name).
+std::optional<UnixTime> first_date(const xmlNode* parent, std::initializer_list<std::string_view> names,
+                                   std::vector<std::string>& warnings,
+                                   std::string (*name_of)(const xmlNode*) = element_name);
 
 // Lower-cased, '_' -> '-', trimmed; empty -> nullopt.
 std::optional<std::string> normalize_language(std::string_view language);

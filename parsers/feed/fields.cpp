@@ -123,6 +123,18 @@ std::optional<UnixTime> parse_date(std::string_view text, std::string_view what,
   return time;
 }
 
+std::optional<UnixTime> first_date(const xmlNode* parent, std::initializer_list<std::string_view> names,
+                                   std::vector<std::string>& warnings,
+                                   std::string (*name_of)(const xmlNode*)) {
+  for (const std::string_view name : names) {
+    for (const xmlNode* child : child_elements(parent)) {
+      if (name_of(child) != name) continue;
+      if (std::optional<UnixTime> time = parse_date(text_content(child), name, warnings)) return time;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> normalize_language(std::string_view language) {
   std::string out = ascii_lower(trim(language));
   std::replace(out.begin(), out.end(), '_', '-');

@@ -61,18 +61,6 @@ std::optional<std::int64_t> ttl_interval(const xmlNode* channel) {
   return *minutes * 60;
 }
 
-// The first date among `names` (in that order of preference) that parses.
-std::optional<UnixTime> first_date(const xmlNode* parent, std::initializer_list<std::string_view> names,
-                                   std::vector<std::string>& warnings) {
-  for (const std::string_view name : names) {
-    for (const xmlNode* child : child_elements(parent)) {
-      if (element_name(child) != name) continue;
-      if (std::optional<UnixTime> time = parse_date(text_content(child), name, warnings)) return time;
-    }
-  }
-  return std::nullopt;
-}
-
 // The first child among `names` with non-blank text, in order of preference.
 const xmlNode* first_non_empty(const xmlNode* parent, std::initializer_list<std::string_view> names) {
   for (const std::string_view name : names) {
@@ -169,7 +157,8 @@ void parse_rss_channel(const xmlNode* channel, Feed& feed) {
   if (const xmlNode* link = first_non_empty(channel, {"link"})) {
     feed.link = resolve_url(link, text_content(link));
   }
-  feed.updated = first_date(channel, {"lastbuilddate", "dc:date", "dcterms:modified"}, feed.warnings);
+  feed.updated =
+      first_date(channel, {"lastbuilddate", "dc:date", "dcterms:modified", "atom:updated"}, feed.warnings);
   if (const xmlNode* language = first_non_empty(channel, {"language", "dc:language"})) {
     feed.language = normalize_language(text_content(language));
   } else if (std::optional<std::string> lang = xml_lang(channel)) {
@@ -212,9 +201,12 @@ Entry parse_rss_item(const xmlNode* item, std::vector<std::string>& warnings) {
       if (!entry.title) entry.title = maybe_html_text(text_content(child));
     } else if (name == "link") {
       if (!entry.link) entry.link = resolve_url(child, text_content(child));
-    } else if (name == "pubdate" || name == "dcterms:issued") {
+    } else if (name == "pubdate" || name == "dcterms:issued" || name == "atom:published" ||
+               name == "atom:issued") {
+      // Atom's date elements appear in RSS items too (Blogger writes atom:updated).
       if (!entry.published) entry.published = parse_date(text_content(child), name, warnings);
-    } else if (name == "dc:date" || name == "dcterms:modified") {
+    } else if (name == "dc:date" || name == "dcterms:modified" || name == "atom:updated" ||
+               name == "atom:modified") {
       if (!entry.updated) entry.updated = parse_date(text_content(child), name, warnings);
     } else if (name == "category" || name == "dc:subject" || name == "media:category") {
       add_category(entry.categories, text_content(child));

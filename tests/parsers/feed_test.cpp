@@ -630,6 +630,24 @@ TEST(RssDates, DcDateIsTheUpdatedTime) {
   EXPECT_EQ(entry.updated, utc(2025, 2, 1, 8, 0, 0));
 }
 
+// Atom's date elements in RSS (Blogger's RSS gives every item an atom:updated):
+// read where the RSS and Dublin Core ones are missing.
+TEST(RssDates, AtomDateElementsInRssAreRead) {
+  constexpr std::string_view k_atom_ns = " xmlns:atom=\"http://www.w3.org/2005/Atom\"";
+  const Feed feed =
+      parse_ok(rss("<atom:updated>2025-02-03T00:00:00Z</atom:updated>"
+                   "<item><guid>a</guid><atom:published>2025-01-30T10:00:00+01:00</atom:published>"
+                   "<atom:updated>2025-02-01T08:00:00Z</atom:updated></item>"
+                   "<item><guid>b</guid><pubDate>Fri, 31 Jan 2025 12:00:00 GMT</pubDate><atom:published>"
+                   "2025-01-01T00:00:00Z</atom:published></item>",
+                   k_atom_ns));
+  EXPECT_EQ(feed.updated, utc(2025, 2, 3, 0, 0, 0));
+  ASSERT_EQ(feed.entries.size(), 2U);
+  EXPECT_EQ(feed.entries[0].published, utc(2025, 1, 30, 9, 0, 0));
+  EXPECT_EQ(feed.entries[0].updated, utc(2025, 2, 1, 8, 0, 0));
+  EXPECT_EQ(feed.entries[1].published, utc(2025, 1, 31, 12, 0, 0));  // pubDate came first
+}
+
 TEST(RssDates, ChannelUpdatedIsLastBuildDateNotPubDate) {
   const Feed feed = parse_ok(
       rss("<pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate><lastBuildDate>Tue, 02 Jan 2024 00:00:00 GMT"
