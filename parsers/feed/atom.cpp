@@ -150,12 +150,8 @@ Entry parse_entry(const xmlNode* node, std::vector<std::string>& warnings) {
       TextValue value = read_text(child);
       entry.content = std::move(value.text);
       if (entry.content) entry.content_html = value.markup ? std::move(value.markup) : entry.content;
-    } else if (name == "content:encoded" || name == "xhtml:body" || name == "fullitem") {
-      // RSS's content elements, met in Atom entries too: HTML, as in RSS.
-      if (entry.content) continue;
-      std::string markup = inner_markup(child);
-      entry.content = body_text(child, markup);
-      if (entry.content) entry.content_html = std::move(markup);
+    } else if (is_rss_content(name)) {
+      read_rss_content(child, entry);  // met in Atom entries too
     } else if (name == "link" && link_rel(child) == "enclosure") {
       std::optional<std::string> href = resolve_url(child, attribute(child, "href").value_or(""));
       if (!href) continue;

@@ -146,6 +146,14 @@ std::optional<std::int64_t> parse_length(std::string_view text);
 // (FEED-JSON.md "summary").
 void default_summary(Entry& entry, bool has_summary_element);
 
+// RSS's content elements (content:encoded, xhtml:body, fullitem), in RSS
+// items and Atom entries alike.
+bool is_rss_content(std::string_view name);
+
+// Such an element's body as the entry's content (HTML), unless the entry has
+// content already: the first in document order wins.
+void read_rss_content(const xmlNode* node, Entry& entry);
+
 // Sets Entry::key for every entry (feed.hpp), making duplicates unique.
 void assign_keys(Feed& feed);
 

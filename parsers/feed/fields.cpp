@@ -135,6 +135,17 @@ std::optional<UnixTime> first_date(const xmlNode* parent, std::initializer_list<
   return std::nullopt;
 }
 
+bool is_rss_content(std::string_view name) {
+  return name == "content:encoded" || name == "xhtml:body" || name == "fullitem";
+}
+
+void read_rss_content(const xmlNode* node, Entry& entry) {
+  if (entry.content) return;
+  std::string markup = inner_markup(node);
+  entry.content = body_text(node, markup);
+  if (entry.content) entry.content_html = std::move(markup);
+}
+
 std::optional<std::string> normalize_language(std::string_view language) {
   std::string out = ascii_lower(trim(language));
   std::replace(out.begin(), out.end(), '_', '-');

@@ -213,11 +213,8 @@ Entry parse_rss_item(const xmlNode* item, std::vector<std::string>& warnings) {
     } else if (name == "description" || name == "dc:description" || name == "media:description") {
       has_summary = true;
       if (!entry.summary) entry.summary = body_text(child, inner_markup(child));
-    } else if (name == "content:encoded" || name == "xhtml:body" || name == "fullitem") {
-      if (entry.content) continue;
-      std::string markup = inner_markup(child);
-      entry.content = body_text(child, markup);
-      if (entry.content) entry.content_html = std::move(markup);
+    } else if (is_rss_content(name)) {
+      read_rss_content(child, entry);
     } else if (name == "enclosure") {
       add_enclosure(child, entry);
     } else {
