@@ -135,25 +135,48 @@ bool is_private_v4(std::uint32_t a) {  // host byte order
          in(0xA9FE0000, 16) ||  // link-local, cloud metadata 169.254.169.254
          in(0xAC100000, 12) ||  // 172.16/12
          in(0xC0000000, 24) ||  // 192.0.0/24 IETF protocol assignments
+         in(0xC0000200, 24) ||  // 192.0.2/24 documentation (TEST-NET-1)
+         in(0xC0586300, 24) ||  // 192.88.99/24 6to4 relay anycast (deprecated)
          in(0xC0A80000, 16) ||  // 192.168/16
          in(0xC6120000, 15) ||  // 198.18/15 benchmarking
+         in(0xC6336400, 24) ||  // 198.51.100/24 documentation (TEST-NET-2)
+         in(0xCB007100, 24) ||  // 203.0.113/24 documentation (TEST-NET-3)
          in(0xE0000000, 4) ||   // multicast
          in(0xF0000000, 4);     // reserved, broadcast
 }
 
+std::uint32_t v4_at(const unsigned char* b) {
+  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) |
+         std::uint32_t{b[3]};
+}
+
+// IANA's special-purpose registry, the blocks not globally reachable, and the
+// forms that carry an IPv4 address (which is then judged as IPv4): a
+// name that resolves to ::ffff:127.0.0.1 or 2002:7f00:1:: is loopback too.
 bool is_private_v6(const unsigned char* b) {
   static const unsigned char k_zero[16] = {};
   if (std::memcmp(b, k_zero, 15) == 0 && (b[15] == 0 || b[15] == 1)) return true;   // :: and ::1
   bool mapped = std::memcmp(b, k_zero, 10) == 0 && b[10] == 0xFF && b[11] == 0xFF;  // ::ffff:a.b.c.d
   bool compat = std::memcmp(b, k_zero, 12) == 0;                                    // ::a.b.c.d
-  bool nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B;        // 64:ff9b::/96
-  if (mapped || compat || nat64) {
-    std::uint32_t v4 = (std::uint32_t{b[12]} << 24) | (std::uint32_t{b[13]} << 16) |
-                       (std::uint32_t{b[14]} << 8) | std::uint32_t{b[15]};
-    return is_private_v4(v4);
+  bool nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B &&      // 64:ff9b::/96
+               std::memcmp(b + 4, k_zero, 8) == 0;
+  if (mapped || compat || nat64) return is_private_v4(v4_at(b + 12));
+  if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && b[4] == 0x00 && b[5] == 0x01) {
+    return true;  // 64:ff9b:1::/48 local-use NAT64
   }
-  if ((b[0] & 0xFE) == 0xFC) return true;                  // fc00::/7 unique local
-  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;  // fe80::/10 link-local
+  if (b[0] == 0x01 && std::memcmp(b + 1, k_zero, 7) == 0) return true;   // 100::/64 discard-only
+  if (b[0] == 0x20 && b[1] == 0x02) return is_private_v4(v4_at(b + 2));  // 2002::/16 6to4 carries a.b.c.d
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00) {    // 2001::/32 Teredo
+    const unsigned char client[4] = {static_cast<unsigned char>(~b[12]), static_cast<unsigned char>(~b[13]),
+                                     static_cast<unsigned char>(~b[14]), static_cast<unsigned char>(~b[15])};
+    return is_private_v4(v4_at(b + 4)) || is_private_v4(v4_at(client));  // its server, its client (inverted)
+  }
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8) {
+    return true;  // 2001:db8::/32 documentation
+  }
+  if (b[0] == 0x3F && b[1] == 0xFF && (b[2] & 0xF0) == 0x00) return true;  // 3fff::/20 documentation
+  if ((b[0] & 0xFE) == 0xFC) return true;                                  // fc00::/7 unique local
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;                  // fe80::/10 link-local
   if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return true;  // fec0::/10 site-local (deprecated)
   if (b[0] == 0xFF) return true;                           // multicast
   return false;

@@ -386,7 +386,18 @@ INSTANTIATE_TEST_SUITE_P(
                       AddressCase{"fd00::1", true}, AddressCase{"ff02::1", true},
                       AddressCase{"::ffff:127.0.0.1", true}, AddressCase{"::ffff:10.0.0.1", true},
                       AddressCase{"::ffff:8.8.8.8", false}, AddressCase{"64:ff9b::a9fe:a9fe", true},
-                      AddressCase{"2001:4860:4860::8888", false}, AddressCase{"not-an-address", true}));
+                      AddressCase{"2001:4860:4860::8888", false}, AddressCase{"not-an-address", true},
+                      // Documentation and relay blocks, and IPv6 forms that carry an IPv4 address.
+                      AddressCase{"192.0.2.10", true}, AddressCase{"198.51.100.7", true},
+                      AddressCase{"203.0.113.200", true}, AddressCase{"192.88.99.1", true},
+                      AddressCase{"203.0.114.1", false}, AddressCase{"2002:7f00:1::", true},
+                      AddressCase{"2002:a9fe:a9fe::1", true}, AddressCase{"2002:808:808::", false},
+                      AddressCase{"2001:0:4136:e378:8000:63bf:80ff:fffe", true},  // Teredo, client 127.0.0.1
+                      AddressCase{"2001:0:a9fe:a9fe::1", true},  // Teredo, server 169.254.169.254
+                      AddressCase{"2001:0:4136:e378:8000:63bf:f7f7:f7f7", false},  // client 8.8.8.8
+                      AddressCase{"64:ff9b:1::a00:1", true}, AddressCase{"64:ff9b::808:808", false},
+                      AddressCase{"100::1", true}, AddressCase{"2001:db8::1", true},
+                      AddressCase{"3fff::1", true}, AddressCase{"2606:4700::6810:84e5", false}));
 
 }  // namespace
 }  // namespace fw::net
