@@ -808,7 +808,13 @@ struct Fetcher::Impl {
 namespace {
 
 RobotsCache::Options robots_options(const FetchOptions& o) {
-  return RobotsCache::Options{o.user_agent, o.robots_ttl, o.robots_error_ttl, 10000, o.robots_ignored_hosts};
+  RobotsCache::Options out;
+  out.user_agent = o.user_agent;
+  out.ttl = o.robots_ttl;
+  out.error_ttl = o.robots_error_ttl;
+  out.stale_limit = o.robots_stale_limit;
+  out.ignored_hosts = o.robots_ignored_hosts;
+  return out;
 }
 
 }  // namespace

@@ -50,10 +50,12 @@ struct FetchOptions {
   long low_speed_bytes = 64;
   std::chrono::seconds low_speed_time{30};
   // robots.txt, for requests with obey_robots (see robots_cache.hpp): how long
-  // an answer is kept, how long an unreachable one means "disallow all", and
-  // the hosts (subdomains included) whose robots.txt is not consulted.
+  // an answer is kept, how long an unreachable one means "disallow all" (or
+  // its last good copy, for at most robots_stale_limit) before it is fetched
+  // again, and the hosts (subdomains included) whose robots.txt is not consulted.
   std::chrono::seconds robots_ttl{24 * 3600};
   std::chrono::seconds robots_error_ttl{600};
+  std::chrono::seconds robots_stale_limit{30 * 24 * 3600};
   std::vector<std::string> robots_ignored_hosts;
 };
 

@@ -114,26 +114,34 @@ void RobotsCache::on_fetched(const std::string& origin, FetchResult result) {
   Entry& e = it->second;
   auto now = Clock::now();
   e.fetching = false;
-  e.rules = {};
-  e.why.clear();
+  std::string unreachable;  // why, when the answer is "disallow all"
   if (const auto* failure = std::get_if<FetchFailure>(&result)) {
-    e.kind = Kind::disallow_all;
-    e.why = "robots.txt of " + origin + " unavailable (" + failure->message + ")";
-    e.expires = now + m_options.error_ttl;
+    unreachable = "robots.txt of " + origin + " unavailable (" + failure->message + ")";
   } else {
     const auto& r = std::get<Response>(result);
     if (r.status >= 200 && r.status < 300) {
       e.kind = Kind::rules;
       e.rules = robots::rules_for(robots::parse(r.body), m_token);
-      e.expires = now + m_options.ttl;
     } else if (r.status == 429 || r.status >= 500 || r.status < 200) {
-      e.kind = Kind::disallow_all;
-      e.why = "robots.txt of " + origin + " answered HTTP " + std::to_string(r.status);
-      e.expires = now + m_options.error_ttl;
+      unreachable = "robots.txt of " + origin + " answered HTTP " + std::to_string(r.status);
     } else {  // 3xx left unfollowed, 4xx: no robots.txt, no restriction
       e.kind = Kind::allow_all;
-      e.expires = now + m_options.ttl;
+      e.rules = {};
     }
+  }
+  if (unreachable.empty()) {
+    e.why.clear();
+    e.answered = now;
+    e.expires = now + m_options.ttl;
+  } else {
+    // The last good copy stands in while it is not too old; tried again soon either way.
+    bool keep_copy = e.answered && e.kind != Kind::disallow_all && now - *e.answered < m_options.stale_limit;
+    if (!keep_copy) {
+      e.kind = Kind::disallow_all;
+      e.rules = {};
+      e.why = std::move(unreachable);
+    }
+    e.expires = now + m_options.error_ttl;
   }
   std::vector<Waiter> waiters = std::move(e.waiters);
   e.waiters.clear();

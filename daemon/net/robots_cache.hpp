@@ -14,7 +14,13 @@
 //   429, 5xx, network error,        disallow all (§2.3.1.4)       error_ttl (10 min)
 //   timeout, refused, too large
 //
-// After error_ttl the next request fetches it again. At most `max_hosts`
+// After error_ttl the next request fetches it again. An origin whose robots.txt
+// was answered before keeps that last good copy (its rules, or "allow all" for
+// a 4xx) while its robots.txt is unreachable (§2.4: a cached copy may be used
+// past its day when the file cannot be fetched), fetched again every
+// error_ttl, for at most `stale_limit` (30 days, §2.3.1.4) after the last good
+// answer; then "disallow all" until it answers again. A restarting site's
+// 503 does not stop its article fetches, and its rules still apply. At most `max_hosts`
 // origins are kept; past that the entries that expire first are dropped.
 // Hosts in `ignored_hosts` (sites[].robots: false; subdomains included) are
 // never checked.
@@ -27,6 +33,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -51,6 +58,7 @@ class RobotsCache {
     std::string user_agent;  // its product token picks our group
     std::chrono::seconds ttl{24 * 3600};
     std::chrono::seconds error_ttl{600};
+    std::chrono::seconds stale_limit{30 * 24 * 3600};
     std::size_t max_hosts = 10000;
     std::vector<std::string> ignored_hosts;
   };
@@ -78,6 +86,9 @@ class RobotsCache {
     robots::Rules rules;
     std::string why;  // for disallow_all
     Clock::time_point expires{};
+    // When the rules or allow_all above were last answered; unset for an
+    // origin that has not answered since it entered the cache.
+    std::optional<Clock::time_point> answered;
     std::vector<Waiter> waiters;
   };
 

@@ -118,6 +118,45 @@ TEST(RobotsFetch, ServerErrorDisallowsForAWhileThenTriesAgain) {
   EXPECT_TRUE(disallowed(s.fetch(article(server.url("/private/x")))));
 }
 
+// RFC 9309 §2.4: once a site has answered, a robots.txt that later cannot be
+// fetched leaves its last good copy in force (rules included), asked again
+// every error_ttl, until the copy is older than the stale limit.
+TEST(RobotsFetch, LastGoodCopyStandsInWhileRobotsTxtIsUnreachable) {
+  std::atomic<int> robots_status{200};
+  HttpServer server([&](const HttpRequest& r) { return site(r, robots_status.load()); });
+  FetchOptions o = loopback_options();
+  o.robots_ttl = std::chrono::seconds(1);
+  o.robots_error_ttl = std::chrono::seconds(1);
+  o.robots_stale_limit = std::chrono::seconds(4);
+  Session s(o);
+  EXPECT_EQ(status_of(s.fetch(article(server.url("/news/a")))), 200);
+  EXPECT_EQ(server.hits("/robots.txt"), 1);
+  robots_status = 503;
+  // The copy's day (here 1 s) runs out; the new fetch answers 503.
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        s.fetch(article(server.url("/news/poll")));
+        return server.hits("/robots.txt") >= 2;
+      },
+      10));
+  EXPECT_EQ(status_of(s.fetch(article(server.url("/news/b")))), 200);
+  EXPECT_TRUE(disallowed(s.fetch(article(server.url("/private/x")))));  // its rules still apply
+  EXPECT_EQ(server.hits("/private/x"), 0);
+  // Asked again after error_ttl, still with the copy in force.
+  const int before = server.hits("/robots.txt");
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        s.fetch(article(server.url("/news/poll")));
+        return server.hits("/robots.txt") > before;
+      },
+      10));
+  EXPECT_EQ(status_of(s.fetch(article(server.url("/news/c")))), 200);
+  // Past the stale limit (4 s after the last good answer) the site is disallowed.
+  EXPECT_TRUE(test::eventually([&] { return disallowed(s.fetch(article(server.url("/news/poll")))); }, 15));
+  EXPECT_TRUE(disallowed(s.fetch(article(server.url("/news/d")))));
+  EXPECT_EQ(server.hits("/news/d"), 0);
+}
+
 TEST(RobotsFetch, UnreachableHostDisallows) {
   std::uint16_t closed = test::free_port();
   Session s;
