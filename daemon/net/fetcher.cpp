@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "daemon/net/robots_cache.hpp"
+#include "parsers/text/text.hpp"
 
 namespace fw::net {
 
@@ -78,6 +79,25 @@ std::string_view trim(std::string_view s) {
   while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
   return s.substr(b, e - b);
 }
+
+}  // namespace
+
+bool usable_validator(std::string_view value) {
+  // An ETag or Last-Modified is sent back verbatim in a request header and
+  // stored in a UTF-8 database: a control character (a bare CR would start a
+  // header line of the server's choosing) or a byte sequence that is not UTF-8
+  // (PostgreSQL would refuse the whole poll's write) makes it unusable, and so
+  // does a length no real validator has.
+  constexpr std::size_t k_max_validator = 1024;
+  if (value.empty() || value.size() > k_max_validator) return false;
+  for (const char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\t') || c == 0x7F) return false;
+  }
+  return text::is_valid_utf8(value);
+}
+
+namespace {
 
 // Feeds first, anything else after. Kept short: libcurl writes each byte of
 // each request header through its own printf, one call per byte, and the
@@ -402,7 +422,20 @@ struct Fetcher::Impl {
     } else if (iequals(name, "Cache-Control")) {
       kept = &t->response.cache_control;
     }
-    if (kept) *kept = std::string(trim(line.substr(colon + 1)));
+    if (!kept) return size * n;
+    std::string_view value = trim(line.substr(colon + 1));
+    if (kept == &t->response.cache_control) {
+      // Several Cache-Control lines are one list (RFC 9110 §5.3).
+      if (kept->has_value() && !(*kept)->empty()) {
+        if (!value.empty()) (*kept)->append(", ").append(value);
+      } else {
+        *kept = std::string(value);
+      }
+    } else if (kept == &t->response.retry_after || usable_validator(value)) {
+      *kept = std::string(value);
+    } else {
+      kept->reset();  // sent back in the next request's headers and stored: never a bad one
+    }
     return size * n;
   }
 

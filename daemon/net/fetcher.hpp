@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -130,5 +131,10 @@ class Fetcher {
 // private networks are allowed: loopback, RFC 1918, CGNAT, link-local (cloud
 // metadata), multicast, unspecified, IPv6 ULA/link-local, IPv4-mapped forms of these.
 bool is_private_address(const std::string& address);
+
+// Whether a response's ETag or Last-Modified value may be kept: sent back in
+// the next request and stored. No control characters, valid UTF-8, at most
+// 1 KiB; a response whose validator is not usable is treated as having none.
+bool usable_validator(std::string_view value);
 
 }  // namespace fw::net

@@ -362,6 +362,22 @@ TEST(Fetcher, NewOptionsReachRequestsAfterAReloadOnReusedHandles) {
   EXPECT_EQ(requests[1].header("user-agent"), "feedwatch-test/after");
 }
 
+TEST(Fetcher, UsableValidators) {
+  EXPECT_TRUE(usable_validator("\"v1\""));
+  EXPECT_TRUE(usable_validator("W/\"5f3a-1c\""));
+  EXPECT_TRUE(usable_validator("Wed, 23 Apr 2025 09:35:23 GMT"));
+  EXPECT_TRUE(usable_validator("\"caf\xC3\xA9\"\t1"));  // UTF-8 and a tab are fine
+  EXPECT_TRUE(usable_validator(std::string(1024, 'a')));
+  EXPECT_FALSE(usable_validator(""));
+  EXPECT_FALSE(usable_validator(std::string(1025, 'a')));
+  EXPECT_FALSE(usable_validator("\"caf\xE9\""));           // Latin-1, not UTF-8
+  EXPECT_FALSE(usable_validator("\"\xC0\xAF\""));           // overlong
+  EXPECT_FALSE(usable_validator("\"a\"\rX-Injected: yes"));  // a bare CR
+  EXPECT_FALSE(usable_validator("\"a\"\nX: y"));
+  EXPECT_FALSE(usable_validator(std::string("\"a\0b\"", 5)));
+  EXPECT_FALSE(usable_validator("\"a\x7F\""));
+}
+
 struct AddressCase {
   const char* address;
   bool is_private;

@@ -131,6 +131,35 @@ TEST_F(PollTest, SecondOnceSendsValidatorsGets304AndWritesNoVersion) {
   EXPECT_EQ(db.scalar("SELECT error_count FROM feeds"), "0");
 }
 
+// A server's validators go back in a request header and into a UTF-8
+// database: an ETag that is not UTF-8 (PostgreSQL refused the whole poll's
+// write, articles included, and the feed was claimed again every minute) and
+// a Last-Modified with a bare CR in it (a header line of the server's choosing
+// in our next request) are dropped, and the poll is stored without them.
+TEST_F(PollTest, UnusableValidatorsAreDroppedAndThePollIsStored) {
+  HttpServer hostile([this](const HttpRequest&) {
+    return HttpReply{200,
+                     {{"ETag", "\"caf\xE9\""},
+                      {"Last-Modified", std::string(k_last_modified) + "\rX-Injected: yes"},
+                      {"Content-Type", "application/rss+xml; charset=UTF-8"}},
+                     feed};
+  });
+  const std::string config = dir.write("hostile.yaml", config_yaml(db, dir, hostile.url("/feed/")));
+  for (int i = 0; i < 2; ++i) {
+    ProcessResult r = run_feedwatch({"once", "--config", config});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  EXPECT_EQ(count("articles"), 3);
+  EXPECT_EQ(db.scalar("SELECT string_agg(outcome, ',' ORDER BY id) FROM fetch_log"), "ok,ok");
+  EXPECT_EQ(db.scalar("SELECT (etag IS NULL AND last_modified IS NULL)::text || ' ' || error_count FROM feeds"),
+            "true 0");
+  const auto requests = hostile.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_FALSE(requests[1].has_header("if-none-match"));
+  EXPECT_FALSE(requests[1].has_header("if-modified-since"));
+  EXPECT_FALSE(requests[1].has_header("x-injected"));
+}
+
 TEST_F(PollTest, ChangedFeedStoresNewEntriesOnly) {
   ASSERT_EQ(once().exit_code, 0);
   body_override = feed_with_new_item(feed);
