@@ -29,6 +29,7 @@
 #include "daemon/ops/endpoint.hpp"
 #include "daemon/ops/metrics.hpp"
 #include "daemon/sched/host_gate.hpp"
+#include "daemon/sched/http_hints.hpp"
 #include "daemon/sched/page_checker.hpp"
 #include "daemon/sched/posting_rate.hpp"
 #include "daemon/store/poll_batch.hpp"
@@ -36,7 +37,6 @@
 #include "daemon/store/search_index.hpp"
 #include "daemon/store/store.hpp"
 #include "daemon/web/server.hpp"
-#include "parsers/date/date.hpp"
 
 namespace fw::sched {
 
@@ -102,36 +102,7 @@ bool local_daemon_alive(const std::string& owner) {
   return comm.empty() || comm == read_comm("/proc/self/comm");
 }
 
-constexpr seconds k_max_hint{24 * 3600};         // the longest interval a feed's own hints may set
-constexpr seconds k_max_retry_after{7 * 86400};  // the longest a server may make us stay away
-
-// Cache-Control max-age in seconds, when present.
-std::optional<std::int64_t> max_age(const std::optional<std::string>& cache_control) {
-  if (!cache_control) return std::nullopt;
-  std::size_t at = cache_control->find("max-age=");
-  if (at == std::string::npos) return std::nullopt;
-  try {
-    return std::stoll(cache_control->substr(at + 8));
-  } catch (...) {
-    return std::nullopt;
-  }
-}
-
-// Retry-After (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.
-std::optional<seconds> retry_after(const std::optional<std::string>& value) {
-  if (!value || value->empty()) return std::nullopt;
-  if (std::all_of(value->begin(), value->end(),
-                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-    try {
-      return seconds(std::stoll(*value));
-    } catch (...) {
-      return std::nullopt;
-    }
-  }
-  auto when = date::parse(*value);
-  if (!when) return std::nullopt;
-  return seconds(std::max<std::int64_t>(0, *when - static_cast<std::int64_t>(std::time(nullptr))));
-}
+constexpr seconds k_max_hint{24 * 3600};  // the longest interval a feed's own hints may set
 
 const char* outcome_of(net::FetchErrorKind kind) {
   return kind == net::FetchErrorKind::refused ? "refused" : "network_error";
@@ -610,11 +581,10 @@ struct Poller::Impl {
       poll.error = "HTTP " + std::to_string(response.status) + " from " + response.effective_url;
       poll.next_poll_in = backoff(feed, interval);
       if (response.status == 429 || response.status == 503) {
-        if (auto delay = retry_after(response.retry_after)) {
+        if (auto d = retry_after(response.retry_after.value_or(""), std::time(nullptr))) {
           // The server said when to come back: stay away from the whole host until then.
-          seconds d = std::min(*delay, k_max_retry_after);
-          gate.block_until(url_host(feed.url), HostGate::Clock::now() + d);
-          poll.next_poll_in = std::max(poll.next_poll_in, d);
+          gate.block_until(url_host(feed.url), HostGate::Clock::now() + *d);
+          poll.next_poll_in = std::max(poll.next_poll_in, *d);
         }
       }
       spdlog::warn("poll_failed feed={} url={} status={} ms={} retry_in_s={}", feed.name, feed.url,
@@ -738,7 +708,7 @@ struct Poller::Impl {
     if (parsed.ttl_seconds && *parsed.ttl_seconds > 0) {
       result = std::max(result, std::min(seconds(*parsed.ttl_seconds), k_max_hint));
     }
-    if (auto age = max_age(response.cache_control); age && *age > 0) {
+    if (auto age = cache_max_age(response.cache_control.value_or("")); age && *age > 0) {
       result = std::max(result, std::min(seconds(*age), k_max_hint));
     }
     return result;

@@ -263,17 +263,19 @@ Result<PageCounts> Store::record_page(const ArticleRow& article, const PageFetch
   // The next fetch: on the schedule, or sooner to retry a failure.
   auto next = next_recheck(article.first_seen, article.recheck_step, recheck, now);
   int step = next ? next->first : static_cast<int>(recheck.size());
-  db::Param next_at = next ? db::Param(date::format_iso8601(next->second)) : std::nullopt;
+  std::optional<std::int64_t> next_time = next ? std::optional(next->second) : std::nullopt;
   if (failed) {
     step = article.recheck_step;
     std::int64_t retry_at = now + retry_in.count();
     // Retry while the schedule lasts; after it, a few more tries, then stop.
     if (!next && article.error_count >= 5) {
-      next_at = std::nullopt;
+      next_time = std::nullopt;
     } else if (!next || retry_at < next->second) {
-      next_at = date::format_iso8601(retry_at);
+      next_time = retry_at;
     }
   }
+  if (next_time && fetch.retry_after) next_time = std::max(*next_time, now + fetch.retry_after->count());
+  db::Param next_at = next_time ? db::Param(date::format_iso8601(*next_time)) : std::nullopt;
   const bool validators = ok_status || status == 304;
   auto update = m_conn.exec(
       "UPDATE articles SET state = $2, page_checked_at = now(), page_status = $3::int, "

@@ -108,6 +108,9 @@ struct PageFetch {
   std::optional<long> status;        // final HTTP status; nullopt when there was no response
   std::optional<std::string> error;  // why there was no usable response
   bool skipped = false;              // not fetched (robots.txt): the schedule moves on
+  // The server's Retry-After (429, 503): the next fetch is no sooner, even
+  // when a re-check of the schedule falls due before it.
+  std::optional<std::chrono::seconds> retry_after;
   std::int64_t bytes = 0;
   std::int64_t duration_ms = 0;
   std::optional<std::string> etag;

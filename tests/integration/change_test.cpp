@@ -284,6 +284,23 @@ TEST_F(ChangeTest, PagesDisallowedByRobotsTxtAreNotFetched) {
   EXPECT_EQ(db.scalar("SELECT recheck_step FROM articles"), "1");
 }
 
+// An article page answering 429 with Retry-After is tried again no sooner
+// than the server asked (it was the five-minute error backoff), like a feed.
+TEST_F(ChangeTest, RetryAfterOnAnArticlePagePostponesItsNextFetch) {
+  server->set_handler([this](const HttpRequest& r) {
+    if (r.target == "/2025/01/deepseek-cost/") return HttpReply{429, {{"Retry-After", "7200"}}, "slow down"};
+    return serve(r);
+  });
+  ProcessResult r = run_feedwatch({"once", "--config", config_path});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(server->hits("/2025/01/deepseek-cost/"), 1);
+  EXPECT_EQ(db.scalar("SELECT next_check_at BETWEEN now() + interval '7190 seconds' AND now() + interval "
+                      "'7210 seconds' FROM articles"),
+            "t")
+      << db.scalar("SELECT next_check_at - now() FROM articles");
+  EXPECT_NE(db.scalar("SELECT page_last_error FROM articles").find("HTTP 429"), std::string::npos);
+}
+
 TEST_F(ChangeTest, RedirectToTheHomePageIsARemoval) {
   ASSERT_EQ(run_feedwatch({"once", "--config", config_path}).exit_code, 0);
   server->set_handler([this](const HttpRequest& r) {
