@@ -557,8 +557,14 @@ struct Poller::Impl {
     poll.bytes = static_cast<std::int64_t>(response.body.size());
     poll.duration_ms = response.elapsed.count();
     if (response.moved_permanently()) {
-      poll.moved_to = response.effective_url;
-      poll.keep_lease.reset();
+      if (feed.url.rfind("https://", 0) == 0 && response.effective_url.rfind("https://", 0) != 0) {
+        // Read there this time, but a move that drops TLS is never made the feed's URL.
+        spdlog::info("feed_move_refused feed={} url={} to={} reason=https_to_http", feed.name, feed.url,
+                     response.effective_url);
+      } else {
+        poll.moved_to = response.effective_url;
+        poll.keep_lease.reset();
+      }
     }
     if (response.status == 304) {
       poll.outcome = "not_modified";

@@ -5,6 +5,7 @@
 
 #include "tests/support/http_server.hpp"
 #include "tests/support/support.hpp"
+#include "tests/support/tls_server.hpp"
 
 namespace fw::test {
 namespace {
@@ -67,6 +68,35 @@ TEST(FeedMoves, Status308CountsAsPermanent) {
   Moving m(308);
   for (int i = 0; i < 3; ++i) m.poll();
   EXPECT_EQ(m.url(), m.server.url("/new"));
+}
+
+// An HTTPS feed permanently redirected to plain HTTP is read there (the
+// redirect is followed), but its stored URL stays HTTPS however often the
+// redirect repeats: a move must not drop TLS for good.
+TEST(FeedMoves, PermanentRedirectFromHttpsToHttpNeverMovesTheFeed) {
+  TempDatabase db;
+  TempDir dir;
+  HttpServer plain([](const HttpRequest&) { return HttpReply{200, {}, k_feed}; });
+  const std::string target = plain.url("/new");
+  TlsServer secure([&target](TlsConnection& c) {
+    if (c.send("HTTP/1.1 301 Moved Permanently\r\nLocation: " + target + "\r\nContent-Length: 0\r\n\r\n")) {
+      c.close_notify();
+    }
+  });
+  const std::string cfg =
+      dir.write("c.yaml", "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" + dir.path() +
+                              "\"\nhttp:\n  allow_private_networks: true\n  ca_file: \"" + secure.ca_file() +
+                              "\"\nfeeds:\n  - name: f\n    url: \"" + secure.url("/old") + "\"\n");
+  std::string err;
+  for (int i = 0; i < 4; ++i) {
+    ProcessResult r = run_feedwatch({"once", "--config", cfg});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    err = r.err;
+  }
+  EXPECT_EQ(db.scalar("SELECT url || ' ' || moved_count FROM feeds"), secure.url("/old") + " 0");
+  EXPECT_EQ(plain.hits("/new"), 4);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), "1");
+  EXPECT_NE(err.find("feed_move_refused feed=f"), std::string::npos) << err;
 }
 
 }  // namespace
