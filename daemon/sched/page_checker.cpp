@@ -85,11 +85,10 @@ void PageChecker::start(store::ArticleRow article) {
 }
 
 std::chrono::seconds PageChecker::retry_delay(int error_count) {
-  // 5 minutes doubling per consecutive failure, up to 6 hours, ±10 % jitter.
-  double base = 300.0 * std::pow(2.0, std::min(error_count, 10));
-  base = std::min(base, 6.0 * 3600);
+  // 5 minutes doubling per consecutive failure, ±10 % jitter, up to 6 hours.
+  const double base = 300.0 * std::pow(2.0, std::min(error_count, 10));
   std::uniform_real_distribution<double> jitter(0.9, 1.1);
-  return std::chrono::seconds(static_cast<std::int64_t>(base * jitter(m_timer->rng)));
+  return std::chrono::seconds(static_cast<std::int64_t>(std::min(base * jitter(m_timer->rng), 6.0 * 3600)));
 }
 
 void PageChecker::handle(const store::ArticleRow& article, net::FetchResult result) {

@@ -192,14 +192,16 @@ struct Poller::Impl {
     feed.config_index = i.value_or(0);
   }
 
-  // Exponential backoff with ±10 % jitter, from the feed's interval up to a day:
-  // never giving up for good.
+  // Exponential backoff with ±10 % jitter, from the feed's interval up to a day
+  // (or the interval, when that is longer: a failing feed is not polled more
+  // often than a healthy one), the cap applied after the jitter: never giving
+  // up for good, never past the cap.
   seconds backoff(const store::FeedRow& feed, seconds interval) {
     int exponent = std::min(feed.error_count, 16);
     double base = static_cast<double>(std::max<std::int64_t>(interval.count(), 60)) * std::pow(2.0, exponent);
-    base = std::min(base, static_cast<double>(k_max_backoff.count()));
+    const double cap = static_cast<double>(std::max(k_max_backoff, interval).count());
     std::uniform_real_distribution<double> jitter(0.9, 1.1);
-    return seconds(static_cast<std::int64_t>(base * jitter(rng)));
+    return seconds(static_cast<std::int64_t>(std::min(base * jitter(rng), cap)));
   }
 
   seconds claim_lease() const { return options.lease.value_or(config.http.timeout + seconds(120)); }

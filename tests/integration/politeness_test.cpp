@@ -144,5 +144,44 @@ TEST(Politeness, ShortCacheMaxAgeDoesNotShortenTheInterval) {
       "t");
 }
 
+// A failing feed is polled again after its interval doubled per failure in a
+// row (±10 % jitter), up to a day, and never given up: the tenth and the
+// fortieth failure are both a day away, no more. A feed whose interval is
+// longer than a day is not polled more often for failing.
+TEST(Politeness, BackoffDoublesFromTheIntervalUpToADayAndNeverGivesUp) {
+  TempDatabase db;
+  TempDir dir;
+  HttpServer server([](const HttpRequest&) { return HttpReply{500, {}, "down"}; });
+  std::string yaml = "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" + dir.path() +
+                     "\"\nhttp:\n  allow_private_networks: true\nfeeds:\n"
+                     "  - name: often\n    url: \"" +
+                     server.url("/often") +
+                     "\"\n    interval: 15m\n"
+                     "  - name: rarely\n    url: \"" +
+                     server.url("/rarely") + "\"\n    interval: 3d\n";
+  const std::string cfg = dir.write("c.yaml", yaml);
+  // Seconds until the next poll of `name`, just after `once`.
+  auto delay = [&](const std::string& name) {
+    return std::stod(db.scalar(
+        "SELECT extract(epoch FROM next_poll_at - last_polled_at) FROM feeds WHERE name = '" + name + "'"));
+  };
+  const double day = 86400;
+  for (int failures = 1; failures <= 9; ++failures) {
+    ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
+    ASSERT_EQ(db.scalar("SELECT error_count FROM feeds WHERE name = 'often'"), std::to_string(failures));
+    const double expected = std::min(900.0 * (1 << (failures - 1)), day);
+    EXPECT_GE(delay("often"), expected * 0.9 - 1) << failures << " failures";
+    EXPECT_LE(delay("often"), std::min(expected * 1.1, day) + 1) << failures << " failures";
+    EXPECT_GE(delay("rarely"), 3 * day * 0.9 - 1) << failures << " failures";
+    EXPECT_LE(delay("rarely"), 3 * day + 1) << failures << " failures";
+  }
+  db.scalar("UPDATE feeds SET error_count = 40 RETURNING 1");
+  ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
+  EXPECT_EQ(db.scalar("SELECT error_count FROM feeds WHERE name = 'often'"), "41");
+  EXPECT_GE(delay("often"), day * 0.9 - 1);
+  EXPECT_LE(delay("often"), day + 1);
+  EXPECT_EQ(server.hits("/often"), 10);
+}
+
 }  // namespace
 }  // namespace fw::test
