@@ -337,6 +337,12 @@ std::optional<Seconds> Loader::read_duration(const Value& v, bool allow_zero) {
         report(v, "must be a positive duration, got " + quote_value(s));
         return std::nullopt;
       }
+      // The database schedules in whole seconds of a 32-bit int, sums included.
+      constexpr Seconds k_max_duration{std::int64_t{3660} * 86400};
+      if (*d > k_max_duration) {
+        report(v, "must be at most 3660d (ten years), got " + quote_value(s));
+        return std::nullopt;
+      }
       return d;
     }
     if (!s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
