@@ -130,6 +130,32 @@ TEST(Politeness, FeedTtlLengthensTheInterval) {
       "t");
 }
 
+// A 304 has no document to read a <ttl> from: the hint the last full store
+// saw still holds (the document is unchanged), and a 304's own max-age counts.
+TEST(Politeness, FeedTtlStillLengthensTheIntervalAfterA304) {
+  TempDatabase db;
+  TempDir dir;
+  std::atomic<int> max_age{0};
+  HttpServer server([&](const HttpRequest& r) {
+    std::vector<std::pair<std::string, std::string>> headers{{"ETag", "\"t1\""}};
+    if (max_age.load() > 0)
+      headers.emplace_back("Cache-Control", "max-age=" + std::to_string(max_age.load()));
+    if (r.header("if-none-match") == "\"t1\"") return HttpReply{304, headers, ""};
+    return HttpReply{200, headers, rss("<ttl>180</ttl>")};
+  });
+  std::string cfg = config(db, dir, "{ max_concurrent: 2, min_delay: 1s }", {server.url("/feed")});
+  const std::string next = "SELECT round(extract(epoch FROM next_poll_at - last_polled_at) / 60) FROM feeds";
+  ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
+  EXPECT_EQ(db.scalar(next), "180");
+  EXPECT_EQ(db.scalar("SELECT interval_hint_s FROM feeds"), "10800");
+  ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
+  EXPECT_EQ(db.scalar("SELECT string_agg(outcome, ',' ORDER BY id) FROM fetch_log"), "ok,not_modified");
+  EXPECT_EQ(db.scalar(next), "180");  // it was the configured 15 m
+  max_age = 5 * 3600;
+  ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
+  EXPECT_EQ(db.scalar(next), "300");  // the 304's max-age, longer than the hint
+}
+
 TEST(Politeness, ShortCacheMaxAgeDoesNotShortenTheInterval) {
   TempDatabase db;
   TempDir dir;
