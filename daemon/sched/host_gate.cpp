@@ -47,6 +47,12 @@ void HostGate::block_until(const std::string& host, Clock::time_point until) {
   h.blocked_until = std::max(h.blocked_until, until);
 }
 
+HostGate::Clock::duration HostGate::blocked_for(const std::string& host, Clock::time_point now) const {
+  auto it = m_hosts.find(host);
+  if (it == m_hosts.end() || it->second.blocked_until <= now) return Clock::duration::zero();
+  return it->second.blocked_until - now;
+}
+
 int HostGate::in_flight(const std::string& host) const {
   auto it = m_hosts.find(host);
   return it == m_hosts.end() ? 0 : it->second.in_flight;

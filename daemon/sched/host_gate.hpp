@@ -32,6 +32,8 @@ class HostGate {
   void finish(const std::string& host);
   // The server asked us to stay away until `until` (Retry-After on 429/503).
   void block_until(const std::string& host, Clock::time_point until);
+  // How long `host` stays blocked by such a request from `now`; zero when it is not.
+  Clock::duration blocked_for(const std::string& host, Clock::time_point now) const;
 
   int in_flight(const std::string& host) const;
 

@@ -464,6 +464,11 @@ struct Poller::Impl {
         }
         auto wait = gate.wait_time(host, now);
         if (wait != HostGate::Clock::duration::zero()) {
+          const auto blocked = gate.blocked_for(host, now);
+          if (blocked > HostGate::Clock::duration::zero() && now + blocked > queue.front().start_by) {
+            postpone(host, queue, now, blocked);  // those left can start in time
+            continue;
+          }
           next = next ? std::min(*next, wait) : wait;
           break;
         }
@@ -1054,6 +1059,34 @@ struct Poller::Impl {
     }
   };
   WaitingPolls waiting;
+
+  // The host asked us to stay away (Retry-After) past the start-by time of
+  // some of its waiting polls: rather than holding their leases until they
+  // run out and claiming them again at every sweep while the block lasts,
+  // they go back unpolled, due when the block ends.
+  void postpone(const std::string& host, std::deque<WaitingPoll>& queue, HostGate::Clock::time_point now,
+                HostGate::Clock::duration blocked) {
+    std::vector<std::int64_t> ids;
+    std::deque<WaitingPoll> rest;
+    for (WaitingPoll& w : queue) {
+      if (w.start_by < now + blocked) {
+        ids.push_back(w.feed.id);
+      } else {
+        rest.push_back(std::move(w));
+      }
+    }
+    queue = std::move(rest);
+    waiting.count -= ids.size();
+    const seconds delay = std::chrono::ceil<seconds>(blocked);
+    if (auto r = store.postpone_feeds(owner, ids, delay); !r) {
+      spdlog::warn("postpone_failed host={} feeds={} error=\"{}\": their leases run out instead", host,
+                   ids.size(), r.error().message);
+      return;
+    }
+    spdlog::info("polls_postponed host={} feeds={} retry_in_s={} reason=retry_after", host, ids.size(),
+                 delay.count());
+  }
+
   asio::steady_timer gate_timer{io};
   std::optional<HostGate::Clock::time_point> gate_wake;  // when gate_timer fires, if armed
   ops::Metrics metrics;

@@ -221,6 +221,18 @@ Result<void> Store::release_feeds(const std::string& owner, const std::vector<st
   return {};
 }
 
+Result<void> Store::postpone_feeds(const std::string& owner, const std::vector<std::int64_t>& ids,
+                                   std::chrono::seconds delay) {
+  if (ids.empty()) return {};
+  auto r = m_conn.exec(
+      "UPDATE feeds SET lease_owner = NULL, lease_until = NULL, "
+      "  next_poll_at = greatest(next_poll_at, now() + make_interval(secs => $3::int)) "
+      "WHERE id = ANY($1::bigint[]) AND lease_owner = $2",
+      {to_pg_int_array(ids), owner, std::to_string(delay.count())});
+  if (!r) return r.error();
+  return {};
+}
+
 Result<int> Store::heartbeat(const std::string& owner, std::chrono::seconds alive_for) {
   auto r = m_conn.exec(
       "WITH beat AS (INSERT INTO pollers (owner, alive_until) VALUES ($1, now() + make_interval(secs => "

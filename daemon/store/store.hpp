@@ -196,6 +196,12 @@ class Store {
   Result<void> release_feeds(const std::string& owner, const std::vector<std::int64_t>& ids,
                              const std::vector<std::int64_t>& due_in = {}, std::chrono::seconds lease = {});
 
+  // Gives up this daemon's leases of `ids`, claimed but not polled, none of
+  // them to be polled for `delay` (their host's Retry-After): next_poll_at
+  // moves to at least now + delay, and any daemon may claim them then.
+  Result<void> postpone_feeds(const std::string& owner, const std::vector<std::int64_t>& ids,
+                              std::chrono::seconds delay);
+
   // This daemon's heartbeat in `pollers` (alive for `alive_for` more); returns
   // how many daemons are alive, itself included.
   Result<int> heartbeat(const std::string& owner, std::chrono::seconds alive_for);

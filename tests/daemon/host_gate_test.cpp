@@ -50,6 +50,19 @@ TEST(HostGate, RetryAfterBlocksTheHost) {
   EXPECT_EQ(gate.wait_time("a", t0 + 100s), Clock::duration(20s));
 }
 
+// Only a Retry-After block counts as blocked, not a busy host or min_delay.
+TEST(HostGate, BlockedForIsTheRetryAfterBlockAlone) {
+  HostGate gate(1, 5s);
+  Clock::time_point t0{10s};
+  gate.start("a", t0);
+  EXPECT_NE(gate.wait_time("a", t0), Clock::duration::zero());
+  EXPECT_EQ(gate.blocked_for("a", t0), Clock::duration::zero());
+  EXPECT_EQ(gate.blocked_for("unknown", t0), Clock::duration::zero());
+  gate.block_until("a", t0 + 120s);
+  EXPECT_EQ(gate.blocked_for("a", t0 + 20s), Clock::duration(100s));
+  EXPECT_EQ(gate.blocked_for("a", t0 + 120s), Clock::duration::zero());
+}
+
 TEST(HostGate, FinishWithoutStartIsHarmless) {
   HostGate gate(1, 0s);
   gate.finish("never");

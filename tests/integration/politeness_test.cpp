@@ -116,6 +116,30 @@ TEST(Politeness, RetryAfterHttpDatePostponesTheNextPoll) {
       << when;
 }
 
+// A 429 with Retry-After blocks its host: the host's other claimed feeds are
+// not fetched, and rather than waiting out their leases (and being claimed
+// again at every sweep while the block lasts) they go back, due when it ends.
+TEST(Politeness, RetryAfterGivesTheHostsWaitingFeedsBackDueWhenItEnds) {
+  TempDatabase db;
+  TempDir dir;
+  HttpServer server([](const HttpRequest& r) {
+    if (r.target == "/a") return HttpReply{429, {{"Retry-After", "3600"}}, "slow down"};
+    return HttpReply{200, {}, rss("")};
+  });
+  std::string cfg = config(db, dir, "{ max_concurrent: 1, min_delay: 0s }",
+                           {server.url("/a"), server.url("/b"), server.url("/c")});
+  ProcessResult r = run_feedwatch({"once", "--config", cfg});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(server.hits("/a"), 1);
+  EXPECT_EQ(server.hits("/b") + server.hits("/c"), 0);
+  EXPECT_NE(r.err.find("polls_postponed host=127.0.0.1 feeds=2"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("poll_skipped"), std::string::npos) << r.err;
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM feeds WHERE name IN ('f1', 'f2') AND lease_owner IS NULL "
+                      "AND next_poll_at BETWEEN now() + interval '3590 s' AND now() + interval '3610 s'"),
+            "2");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), "1");  // only the poll that was made
+}
+
 TEST(Politeness, FeedTtlLengthensTheInterval) {
   TempDatabase db;
   TempDir dir;
