@@ -52,6 +52,20 @@ void PageChecker::dispatch() {
     store::ArticleRow a = std::move(m_waiting.front());
     m_waiting.pop_front();
     std::string host = url_host(a.url);
+    if (const auto blocked = m_deps.gate.blocked_for(host, now);
+        blocked > HostGate::Clock::duration::zero()) {
+      // The host asked us to stay away (Retry-After): the page goes back, due
+      // when the block ends, instead of holding its lease until then.
+      const auto delay = std::chrono::ceil<std::chrono::seconds>(blocked);
+      if (auto r = m_deps.store.release_article(a, m_deps.owner, delay); !r) {
+        spdlog::warn("postpone_failed article={} error=\"{}\": its lease runs out instead", a.id,
+                     r.error().message);
+      } else {
+        spdlog::info("page_postponed article={} host={} retry_in_s={} reason=retry_after", a.id, host,
+                     delay.count());
+      }
+      continue;
+    }
     auto wait = m_deps.gate.wait_time(host, now);
     if (wait == HostGate::Clock::duration::zero()) {
       m_deps.gate.start(host, now);

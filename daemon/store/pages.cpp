@@ -89,10 +89,13 @@ Result<std::vector<ArticleRow>> Store::claim_articles(const std::string& owner, 
   return rows;
 }
 
-Result<void> Store::release_article(const ArticleRow& article, const std::string& owner) {
+Result<void> Store::release_article(const ArticleRow& article, const std::string& owner,
+                                    std::chrono::seconds delay) {
   auto r = m_conn.exec(
-      "UPDATE articles SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
-      {std::to_string(article.id), owner});
+      "UPDATE articles SET lease_owner = NULL, lease_until = NULL, "
+      "  next_check_at = greatest(next_check_at, now() + make_interval(secs => $3::int)) "
+      "WHERE id = $1 AND lease_owner = $2",
+      {std::to_string(article.id), owner, std::to_string(delay.count())});
   if (!r) return r.error();
   return {};
 }

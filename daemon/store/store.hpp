@@ -237,8 +237,10 @@ class Store {
                                  const std::vector<std::chrono::seconds>& recheck,
                                  std::chrono::seconds retry_in);
 
-  // Gives up a claimed article's lease without fetching it (shutdown).
-  Result<void> release_article(const ArticleRow& article, const std::string& owner);
+  // Gives up a claimed article's lease without fetching it (shutdown); with
+  // `delay`, its next fetch is no sooner than that (its host's Retry-After).
+  Result<void> release_article(const ArticleRow& article, const std::string& owner,
+                               std::chrono::seconds delay = {});
 
  private:
   // True when the feed stays leased to poll.owner.

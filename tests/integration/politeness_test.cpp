@@ -140,6 +140,43 @@ TEST(Politeness, RetryAfterGivesTheHostsWaitingFeedsBackDueWhenItEnds) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), "1");  // only the poll that was made
 }
 
+// The same for article pages: after one page's 429, the host's other due
+// page is not fetched but goes back, due when the block ends, and `once`
+// returns instead of waiting the block out.
+TEST(Politeness, RetryAfterOnAPageGivesTheHostsWaitingPagesBack) {
+  TempDatabase db;
+  TempDir dir;
+  HttpServer server([&](const HttpRequest& r) {
+    if (r.target == "/feed") {
+      return HttpReply{200,
+                       {},
+                       "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><link>" +
+                           server.url("/") + "</link><item><title>one</title><link>" + server.url("/p1") +
+                           "</link></item><item><title>two</title><link>" + server.url("/p2") +
+                           "</link></item></channel></rss>"};
+    }
+    if (r.target == "/robots.txt") return HttpReply{404, {}, ""};
+    return HttpReply{429, {{"Retry-After", "20"}}, "slow down"};
+  });
+  const std::string cfg = dir.write(
+      "c.yaml",
+      "database:\n  url: \"" + db.conninfo() + "\"\nstate_dir: \"" + dir.path() +
+          "\"\nhttp:\n  allow_private_networks: true\n  per_host: { max_concurrent: 1, min_delay: 0s }\n"
+          "feeds:\n  - name: f\n    url: \"" +
+          server.url("/feed") + "\"\n    fetch_articles: true\n");
+  ProcessResult r = run_feedwatch({"once", "--config", cfg});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(server.hits("/p1") + server.hits("/p2"), 1);
+  EXPECT_NE(r.err.find("page_postponed"), std::string::npos) << r.err;
+  // The postponed page is due when the block ends; the one fetched retries no sooner either.
+  EXPECT_EQ(
+      db.scalar("SELECT count(*) FILTER (WHERE next_check_at BETWEEN now() + interval '10 s' AND now() + "
+                "interval '21 s') || ' ' || count(*) FILTER (WHERE next_check_at > now() + interval '10 s') "
+                "FROM articles WHERE lease_owner IS NULL"),
+      "1 2")
+      << db.scalar("SELECT string_agg((next_check_at - now())::text, ', ') FROM articles");
+}
+
 TEST(Politeness, FeedTtlLengthensTheInterval) {
   TempDatabase db;
   TempDir dir;
