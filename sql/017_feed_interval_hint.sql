@@ -1,7 +1,11 @@
--- 017: the polling interval a feed's own document suggests (its <ttl>,
--- sy:updatePeriod/updateFrequency and its observed posting rate, at most a
--- day), in seconds, written with each full store of the feed. A 304 carries
--- no document, so without it every 304 scheduled the next poll at the
--- configured interval, and the hints lengthened nothing on a server that
--- supports conditional GET. NULL: not known yet (no full store since 017).
-ALTER TABLE feeds ADD COLUMN interval_hint_s integer;
+-- 017: what a feed's own document says of how often to poll it, kept for the
+-- 304s that follow (a 304 carries no document: before 017 every 304 was
+-- scheduled at the configured interval, and the hints lengthened nothing on
+-- a server that supports conditional GET). Written with each full store of
+-- the feed; NULL when the document gave no such hint (or no full store since
+-- 017). Both are kept apart from the configured interval, which bounds them
+-- when used, so that a config change applies at once:
+--   hint_ttl_s      its <ttl> or sy:updatePeriod/updateFrequency, in seconds;
+--   hint_posting_s  the mean gap between its posts over 4, in seconds
+--                   (daemon/sched/posting_rate.hpp).
+ALTER TABLE feeds ADD COLUMN hint_ttl_s integer, ADD COLUMN hint_posting_s integer;

@@ -577,7 +577,7 @@ struct Poller::Impl {
       poll.outcome = "not_modified";
       poll.etag = std::move(response.etag);
       poll.last_modified = std::move(response.last_modified);
-      poll.next_poll_in = adapted_interval(interval, feed.interval_hint, response);
+      poll.next_poll_in = adapted_interval(interval, feed.hints, response);
       // At info level only the batch is logged (flush_unchanged): one line per 304
       // would be most of the log, and of the daemon's CPU, at 10,000 feeds.
       spdlog::debug("poll feed={} status=304 ms={}", feed.name, poll.duration_ms);
@@ -630,11 +630,11 @@ struct Poller::Impl {
     poll.outcome = "ok";
     poll.etag = response.etag;
     poll.last_modified = response.last_modified;
-    poll.interval_hint = interval_hint(interval, *parsed);
-    poll.next_poll_in = adapted_interval(interval, poll.interval_hint, response);
+    poll.hints = document_hints(*parsed);
+    poll.next_poll_in = adapted_interval(interval, poll.hints, response);
     poll.entries_digest = store::entries_digest(feed, *parsed);
     if (poll.entries_digest == feed.entries_digest && !poll.moved_to) {
-      feed.interval_hint = poll.interval_hint;  // for this daemon's next 304 (the row keeps the stored one)
+      feed.hints = poll.hints;  // for this daemon's next 304 (the row keeps the stored ones)
       // The entries the feed's last full store saw, unchanged (a server that
       // ignores conditional GET): recorded like a 304, articles untouched.
       spdlog::debug("poll feed={} status={} entries={} same_entries ms={}", feed.name, response.status,
@@ -659,7 +659,7 @@ struct Poller::Impl {
     stored.kept_row.reset();
     stored.entries_digest = poll.entries_digest;
     stored.entries_digest_until = HostGate::Clock::now() + std::chrono::hours(24);
-    stored.interval_hint = poll.interval_hint;
+    stored.hints = poll.hints;
     keep(std::move(stored), poll);
     metrics.articles_stored(counts->new_articles, counts->new_versions);
     if (counts->new_articles + counts->new_versions > 0) {
@@ -710,28 +710,28 @@ struct Poller::Impl {
                outcome.c_str(), in_flight - 1);
   }
 
-  // What the feed's document suggests: its <ttl>/sy:updatePeriod (up to a
-  // day) and its observed posting rate (posting_rate.hpp: up to 4 times the
-  // configured interval and 12 h); never below the configured interval.
-  static seconds interval_hint(seconds configured, const feed::Feed& parsed) {
+  // What the feed's document says of how often to poll it, unbounded.
+  static store::IntervalHints document_hints(const feed::Feed& parsed) {
+    store::IntervalHints hints;
     std::vector<std::int64_t> published;
     for (const auto& e : parsed.entries) {
       if (e.published) published.push_back(*e.published);
     }
-    seconds result = posting_rate_interval(configured, std::move(published), std::time(nullptr));
-    if (parsed.ttl_seconds && *parsed.ttl_seconds > 0) {
-      result = std::max(result, std::min(seconds(*parsed.ttl_seconds), k_max_hint));
-    }
-    return std::max(result, configured);
+    hints.posting = posting_rate_suggestion(std::move(published), std::time(nullptr));
+    if (parsed.ttl_seconds && *parsed.ttl_seconds > 0) hints.ttl = seconds(*parsed.ttl_seconds);
+    return hints;
   }
 
-  // The configured interval is a floor; the document's hint (that of a 200,
-  // or for a 304 the one kept from the feed's last full store) and the
-  // response's Cache-Control max-age may lengthen it, up to a day.
-  static seconds adapted_interval(seconds configured, std::optional<seconds> hint,
+  // The configured interval is a floor; the document's <ttl>/sy:updatePeriod
+  // and the response's Cache-Control max-age may lengthen it, up to a day, and
+  // so may its observed posting rate (posting_rate.hpp), up to 4 times and
+  // 12 h. For a 304 the hints are those of the feed's last full store (the
+  // document is unchanged), bounded by the interval configured now.
+  static seconds adapted_interval(seconds configured, const store::IntervalHints& hints,
                                   const net::Response& response) {
     seconds result = configured;
-    if (hint) result = std::max(result, std::min(*hint, k_max_hint));
+    if (hints.posting) result = std::max(result, bounded_posting_interval(configured, *hints.posting));
+    if (hints.ttl) result = std::max(result, std::min(*hints.ttl, k_max_hint));
     if (auto age = cache_max_age(response.cache_control.value_or("")); age && *age > 0) {
       result = std::max(result, std::min(seconds(*age), k_max_hint));
     }

@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace fw::sched {
@@ -31,5 +32,16 @@ inline constexpr std::chrono::seconds k_max_interval{12 * 3600};
 // `published`: Unix times of the entries (any order); `now`: the current Unix time.
 std::chrono::seconds posting_rate_interval(std::chrono::seconds configured,
                                            std::vector<std::int64_t> published, std::int64_t now);
+
+// The two halves of posting_rate_interval, for a suggestion kept between
+// polls apart from the configured interval it is bounded by (a 304 has no
+// entries to measure; the config may change meanwhile):
+// the mean gap over k_polls_per_post, unbounded; nullopt with fewer than
+// three dated entries.
+std::optional<std::chrono::seconds> posting_rate_suggestion(std::vector<std::int64_t> published,
+                                                            std::int64_t now);
+// A suggestion bounded by `configured` (a floor), k_max_stretch times it and k_max_interval.
+std::chrono::seconds bounded_posting_interval(std::chrono::seconds configured,
+                                              std::chrono::seconds suggestion);
 
 }  // namespace fw::sched

@@ -144,7 +144,8 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
       " LIMIT $3 FOR UPDATE SKIP LOCKED)) "
       "RETURNING id, name, url, etag, last_modified, error_count, "
       "  CASE WHEN entries_stored_at > now() - interval '1 day' THEN entries_digest END, "
-      "  extract(epoch FROM entries_stored_at + interval '1 day' - now())::bigint, interval_hint_s";
+      "  extract(epoch FROM entries_stored_at + interval '1 day' - now())::bigint, hint_ttl_s, "
+      "hint_posting_s";
   static const std::string k_free =
       "(c.lease_until IS NULL OR (c.lease_until < now() AND NOT EXISTS ("
       "   SELECT 1 FROM pollers p WHERE p.owner = c.lease_owner AND p.alive_until > now()))) ";
@@ -187,7 +188,8 @@ Result<std::vector<FeedRow>> Store::claim_feeds(const std::string& owner,
     f.error_count = static_cast<int>(r->get_int(i, 5));
     f.entries_digest = r->get_opt(i, 6);
     if (f.entries_digest) f.entries_digest_until = now + std::chrono::seconds(r->get_int(i, 7));
-    if (!r->is_null(i, 8)) f.interval_hint = std::chrono::seconds(r->get_int(i, 8));
+    if (!r->is_null(i, 8)) f.hints.ttl = std::chrono::seconds(r->get_int(i, 8));
+    if (!r->is_null(i, 9)) f.hints.posting = std::chrono::seconds(r->get_int(i, 9));
     rows.push_back(std::move(f));
   }
   return rows;
@@ -309,14 +311,16 @@ Result<bool> Store::write_poll_state(const FeedRow& feed, const PollRecord& poll
       "  moved_count = CASE WHEN NOT $4::bool THEN moved_count WHEN $12::text IS NULL THEN 0 "
       "                     WHEN moved_to = $12 THEN moved_count + 1 ELSE 1 END, "
       "  moved_to = CASE WHEN $4::bool THEN $12 ELSE moved_to END, "
-      "  interval_hint_s = coalesce($15::int, interval_hint_s) "
+      "  hint_ttl_s = CASE WHEN $11 IS NULL THEN hint_ttl_s ELSE $15::int END, "
+      "  hint_posting_s = CASE WHEN $11 IS NULL THEN hint_posting_s ELSE $16::int END "
       "WHERE id = $1 RETURNING moved_count, coalesce(lease_owner = $14, false)",
       {id, poll.status ? db::Param(std::to_string(*poll.status)) : std::nullopt,
        std::to_string(poll.next_poll_in.count()), success ? "true" : "false", poll.etag, poll.last_modified,
        poll.error, parsed ? parsed->title : std::nullopt, parsed ? parsed->link : std::nullopt,
        std::to_string(counts.new_articles), parsed ? poll.entries_digest : std::nullopt, poll.moved_to,
        poll.keep_lease ? db::Param(std::to_string(poll.keep_lease->count())) : std::nullopt, poll.owner,
-       parsed && poll.interval_hint ? db::Param(std::to_string(poll.interval_hint->count())) : std::nullopt});
+       parsed && poll.hints.ttl ? db::Param(std::to_string(poll.hints.ttl->count())) : std::nullopt,
+       parsed && poll.hints.posting ? db::Param(std::to_string(poll.hints.posting->count())) : std::nullopt});
   if (!r) return r.error();
   const bool kept = !r->empty() && r->get(0, 1) == "t";
   if (success && !r->empty() && r->get_int(0, 0) >= k_moves_to_follow) {

@@ -26,6 +26,14 @@ namespace fw::store {
 
 struct StoredVersion;
 
+// A feed document's own polling hints, unbounded (the poller bounds them by
+// the configured interval when it uses them): feeds.hint_ttl_s and
+// feeds.hint_posting_s (sql/017).
+struct IntervalHints {
+  std::optional<std::chrono::seconds> ttl;      // <ttl>, sy:updatePeriod/updateFrequency
+  std::optional<std::chrono::seconds> posting;  // posting_rate_suggestion
+};
+
 struct FeedRow {
   std::int64_t id = 0;
   std::string name;
@@ -44,9 +52,9 @@ struct FeedRow {
   std::optional<std::string> entries_digest;
   // Until when entries_digest may be trusted (kept feeds carry it from poll to poll).
   std::chrono::steady_clock::time_point entries_digest_until{};
-  // The interval the feed's document suggested at its last full store
-  // (feeds.interval_hint_s, sql/017): a 304 is scheduled by it too.
-  std::optional<std::chrono::seconds> interval_hint;
+  // What the feed's document said at its last full store (sql/017): a 304
+  // is scheduled by it too.
+  IntervalHints hints;
   // A kept feed whose row a batch of unchanged polls wrote last (sql/014):
   // the row holds this status, these validators, no error, and a schedule of
   // row_next_in with a lease of row_keep, all owned by this daemon. An
@@ -75,8 +83,8 @@ struct PollRecord {
   // A parsed feed's entries_digest (feed rows keep the one of their last full
   // store); nullopt when nothing was parsed.
   std::optional<std::string> entries_digest;
-  // The interval the parsed document suggests (written with a full store).
-  std::optional<std::chrono::seconds> interval_hint;
+  // What the parsed document says of its polling (written with a full store).
+  IntervalHints hints;
   // Set by a running daemon that keeps the feed (sql/013_kept_leases.sql): the
   // row stays leased by its owner until next_poll_at plus this. Unset: the
   // lease is released.

@@ -208,13 +208,44 @@ TEST(Politeness, FeedTtlStillLengthensTheIntervalAfterA304) {
   const std::string next = "SELECT round(extract(epoch FROM next_poll_at - last_polled_at) / 60) FROM feeds";
   ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
   EXPECT_EQ(db.scalar(next), "180");
-  EXPECT_EQ(db.scalar("SELECT interval_hint_s FROM feeds"), "10800");
+  EXPECT_EQ(db.scalar("SELECT hint_ttl_s FROM feeds"), "10800");
   ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
   EXPECT_EQ(db.scalar("SELECT string_agg(outcome, ',' ORDER BY id) FROM fetch_log"), "ok,not_modified");
   EXPECT_EQ(db.scalar(next), "180");  // it was the configured 15 m
   max_age = 5 * 3600;
   ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
   EXPECT_EQ(db.scalar(next), "300");  // the 304's max-age, longer than the hint
+}
+
+// The posting rate kept for 304s is bounded by the interval configured at
+// the time of each poll, not at the time it was measured: a lowered interval
+// applies at once (a kept bound would have held it at 4 x the old one).
+TEST(Politeness, KeptPostingRateFollowsAChangedInterval) {
+  TempDatabase db;
+  TempDir dir;
+  std::string items;
+  for (int day = 1; day <= 5; ++day) {
+    items += "<item><title>p" + std::to_string(day) + "</title><guid>http://x/p" + std::to_string(day) +
+             "</guid><pubDate>0" + std::to_string(day) + " Jan 2025 10:00:00 GMT</pubDate></item>";
+  }
+  HttpServer server([&](const HttpRequest& r) {
+    if (r.header("if-none-match") == "\"p1\"") return HttpReply{304, {{"ETag", "\"p1\""}}, ""};
+    return HttpReply{200, {{"ETag", "\"p1\""}}, rss(items)};
+  });
+  std::string cfg = config(db, dir, "{ max_concurrent: 2, min_delay: 1s }", {server.url("/feed")});
+  const std::string next = "SELECT round(extract(epoch FROM next_poll_at - last_polled_at) / 60) FROM feeds";
+  ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
+  EXPECT_EQ(db.scalar("SELECT hint_posting_s FROM feeds"), "21600");  // a post a day, polled 4 times a day
+  EXPECT_EQ(db.scalar(next), "60");                                   // bounded by 4 x 15 m
+  ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
+  EXPECT_EQ(db.scalar(next), "60");  // the 304 too
+  std::string text = read_file(cfg);
+  text.replace(text.find("interval: 15m"), 13, "interval: 2m");
+  dir.write("c.yaml", text);
+  ASSERT_EQ(run_feedwatch({"once", "--config", cfg}).exit_code, 0);
+  EXPECT_EQ(db.scalar("SELECT string_agg(outcome, ',' ORDER BY id) FROM fetch_log"),
+            "ok,not_modified,not_modified");
+  EXPECT_EQ(db.scalar(next), "8");  // 4 x 2 m
 }
 
 TEST(Politeness, ShortCacheMaxAgeDoesNotShortenTheInterval) {
