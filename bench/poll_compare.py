@@ -53,7 +53,9 @@ def feed_xml(i, items):
         parts.append(
             f"<item><title>Feed {i} post {k}</title><link>http://example.test/f{i}/post-{k}</link>"
             f'<guid isPermaLink="false">feed-{i}-post-{k}</guid>'
-            f"<pubDate>Mon, 0{1 + k % 9} Dec 2025 10:00:00 GMT</pubDate>"
+            # A minute apart: the posting rate suggests no longer interval than
+            # the configured one, which the `run` cycles' timing relies on.
+            f"<pubDate>Mon, 01 Dec 2025 10:{k % 60:02d}:00 GMT</pubDate>"
             f"<description>Post {k} of feed {i}: a short summary of a few words.</description></item>"
         )
     parts.append("</channel></rss>\n")
