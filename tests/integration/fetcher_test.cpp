@@ -370,8 +370,8 @@ TEST(Fetcher, UsableValidators) {
   EXPECT_TRUE(usable_validator(std::string(1024, 'a')));
   EXPECT_FALSE(usable_validator(""));
   EXPECT_FALSE(usable_validator(std::string(1025, 'a')));
-  EXPECT_FALSE(usable_validator("\"caf\xE9\""));           // Latin-1, not UTF-8
-  EXPECT_FALSE(usable_validator("\"\xC0\xAF\""));           // overlong
+  EXPECT_FALSE(usable_validator("\"caf\xE9\""));             // Latin-1, not UTF-8
+  EXPECT_FALSE(usable_validator("\"\xC0\xAF\""));            // overlong
   EXPECT_FALSE(usable_validator("\"a\"\rX-Injected: yes"));  // a bare CR
   EXPECT_FALSE(usable_validator("\"a\"\nX: y"));
   EXPECT_FALSE(usable_validator(std::string("\"a\0b\"", 5)));

@@ -151,8 +151,9 @@ TEST_F(PollTest, UnusableValidatorsAreDroppedAndThePollIsStored) {
   }
   EXPECT_EQ(count("articles"), 3);
   EXPECT_EQ(db.scalar("SELECT string_agg(outcome, ',' ORDER BY id) FROM fetch_log"), "ok,ok");
-  EXPECT_EQ(db.scalar("SELECT (etag IS NULL AND last_modified IS NULL)::text || ' ' || error_count FROM feeds"),
-            "true 0");
+  EXPECT_EQ(
+      db.scalar("SELECT (etag IS NULL AND last_modified IS NULL)::text || ' ' || error_count FROM feeds"),
+      "true 0");
   const auto requests = hostile.requests();
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_FALSE(requests[1].has_header("if-none-match"));
