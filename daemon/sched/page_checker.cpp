@@ -107,7 +107,6 @@ std::chrono::seconds PageChecker::retry_delay(int error_count) {
 
 void PageChecker::handle(const store::ArticleRow& article, net::FetchResult result) {
   store::PageFetch fetch;
-  std::chrono::seconds retry = retry_delay(article.error_count);
   if (auto* failure = std::get_if<net::FetchFailure>(&result)) {
     if (m_stopping) {
       (void)m_deps.store.release_article(article, m_deps.owner);  // aborted by shutdown
@@ -140,13 +139,12 @@ void PageChecker::handle(const store::ArticleRow& article, net::FetchResult resu
       if (auto d = retry_after(response.retry_after.value_or(""), std::time(nullptr))) {
         // As for a feed poll: the host is left alone until then, by polls and page fetches alike.
         m_deps.gate.block_until(url_host(article.url), HostGate::Clock::now() + *d);
-        retry = std::max(retry, *d);
-        fetch.retry_after = *d;
+        fetch.retry_after = *d;  // a floor under the next fetch, whatever the retry delay
       }
     }
   }
   fetch.rule = extract::find_site_rule(m_rules, fetch.final_url.empty() ? article.url : fetch.final_url);
-  auto counts = m_deps.store.record_page(article, fetch, m_recheck, retry);
+  auto counts = m_deps.store.record_page(article, fetch, m_recheck, retry_delay(article.error_count));
   if (!counts) {
     m_deps.metrics.store_failed();
     spdlog::error("store_failed article={} url={} error=\"{}\"", article.id, article.url,
